@@ -1,0 +1,3 @@
+"""WebSocket routes. The live playground's consumer is added by its issue."""
+
+websocket_urlpatterns: list = []
