@@ -8,5 +8,9 @@ echo "== ruff check"
 echo "== ruff format --check"
 .venv/bin/ruff format --check .
 
+echo "== browser test dependencies"
+# Installs Chromium (apt) and axe-core (npm ci) when missing; fails, never skips.
+bash scripts/e2e_setup.sh
+
 echo "== pytest"
 .venv/bin/python -m pytest "$@"

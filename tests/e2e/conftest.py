@@ -1,0 +1,289 @@
+"""Browser tests: a real Daphne server, a real Chromium, real HTTP and WebSockets.
+
+- `server_url` (session): migrates a fresh SQLite file, starts Daphne on a free port as
+  a subprocess, yields its base URL, and stops it at the end of the session.
+- `browser` (package): one headless Chromium (Debian's, through Playwright), for all of
+  tests/e2e; it is closed before any other package's async tests run (see below).
+- `open_page` (per test): opens pages, each in a fresh browser context. When the test
+  fails it saves a screenshot and the HTML of every page to test-artifacts/failures/,
+  and it fails the test if a page logged a JavaScript error or a failed request.
+
+These tests are plain sync functions: Playwright's sync API refuses to run inside an
+asyncio loop, and the tests never touch the Django database in-process (the server
+has its own), so they need neither pytest-asyncio nor pytest-django's test DB.
+See CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+FAILURES = ARTIFACTS / "failures"
+SERVER_LOG = ARTIFACTS / "e2e-server.log"
+
+CHROMIUM = os.environ.get("CLUSTERLAB_CHROMIUM", "/usr/bin/chromium")
+# The background-networking flags matter here: without them Chromium phones home at
+# start-up, and on a machine without internet those refused connections are noisy.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {
+    "viewport": {"width": 375, "height": 667},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+SERVER_START_TIMEOUT = 30.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_console_errors: the test expects pages to log errors (e.g. a dropped socket)",
+    )
+
+
+# --- the server ----------------------------------------------------------------------
+
+
+def _server_env(db_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="clusterlab.settings.test",
+        CLUSTERLAB_DB=str(db_path),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if pytest dies without cleaning up
+    (killed by a CI timeout, say), so no Daphne is ever left behind. Linux only."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _log_tail(lines: int = 40) -> str:
+    try:
+        text = SERVER_LOG.read_text(errors="replace")
+    except OSError:
+        return "(no server log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _wait_until_serving(proc: subprocess.Popen) -> str:
+    """Daphne is started on port 0 (no race for a free port) and logs the port it got."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    port = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"Daphne exited with code {proc.returncode} while starting:\n{_log_tail()}")
+        if port is None:
+            match = re.search(
+                r"Listening on TCP address 127\.0\.0\.1:(\d+)",
+                SERVER_LOG.read_text("utf-8", errors="replace"),
+            )
+            if match:
+                port = int(match.group(1))
+        if port is not None:
+            url = f"http://127.0.0.1:{port}"
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return url
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+        time.sleep(0.05)
+    pytest.fail(f"Daphne did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{_log_tail()}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    # The server runs in its own process group: signal the group, children included.
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (no trailing slash) of a real Daphne serving clusterlab over ASGI.
+
+    Daphne serves HTTP and WebSockets (ws://host:port/...) through clusterlab.asgi;
+    see tests/e2e/asgi.py for the one addition (static files, as runserver does).
+    """
+    env = _server_env(tmp_path_factory.mktemp("e2e-server") / "db.sqlite3")
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with SERVER_LOG.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0"]
+            + ["tests.e2e.asgi:application"],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    try:
+        yield _wait_until_serving(proc)
+    finally:
+        _stop(proc)
+
+
+# --- the browser -----------------------------------------------------------------------
+
+
+# Package scope, not session: while a sync Playwright is alive, Playwright marks its
+# asyncio loop as running in this thread between calls (by design, see
+# playwright/_impl/_greenlets.py), and every pytest-asyncio test run meanwhile fails
+# with "Runner.run() cannot be called from a running event loop". Pytest runs a
+# package's tests together, so the browser starts once and is gone before the async
+# tests of other packages run.
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. `make test` installs it; or run "
+            "`bash scripts/e2e_setup.sh` (or set CLUSTERLAB_CHROMIUM to a Chromium binary)."
+        )
+    shutil.rmtree(FAILURES, ignore_errors=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+_call_report = pytest.StashKey[pytest.TestReport]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.stash[_call_report] = report
+    return report
+
+
+def _artifact_name(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")
+
+
+def _watch_for_problems(page: Page, problems: list[str]) -> None:
+    """Collect what a user's console would show as broken: JS errors, failed requests."""
+
+    def on_console(msg: ConsoleMessage) -> None:
+        # "Failed to load resource" repeats a failed response, reported with its URL below.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            problems.append(f"console.error: {msg.text} ({msg.location.get('url')})")
+
+    def on_response(response: Response) -> None:
+        # Chromium asks for /favicon.ico on its own (the page does not); only the first
+        # context of a session does, so counting it would make the check order-dependent.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(f"uncaught exception: {exc}"))
+    page.on("response", on_response)
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url} ({req.failure})"))
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, server_url: str, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Page]]:
+    """`open_page(path="/", **context_options)` opens `path` in a fresh context.
+
+    Context options are Playwright's new_context() arguments; the default is DESKTOP.
+    Pass path=None to get a blank page.
+    """
+    opened: list[tuple[Page, list[str]]] = []
+
+    def _open(path: str | None = "/", **context_options) -> Page:
+        context = browser.new_context(base_url=server_url, **{**DESKTOP, **context_options})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        problems: list[str] = []
+        _watch_for_problems(page, problems)
+        opened.append((page, problems))
+        if path is not None:
+            response = page.goto(path)
+            assert response is not None and response.ok, (
+                f"GET {path}: {response and response.status}"
+            )
+        return page
+
+    yield _open
+
+    report = request.node.stash.get(_call_report, None)
+    try:
+        if report is not None and report.failed:
+            FAILURES.mkdir(parents=True, exist_ok=True)
+            name = _artifact_name(request.node.nodeid)
+            for index, (page, _) in enumerate(opened):
+                stem = FAILURES / f"{name}-{index}"
+                try:
+                    page.screenshot(path=f"{stem}.png", full_page=True)
+                    Path(f"{stem}.html").write_text(page.content(), "utf-8")
+                except Exception as exc:  # the page may be gone; keep the real failure
+                    print(f"could not save {stem}.png: {exc}", file=sys.stderr)
+        elif (
+            report is not None
+            and report.passed
+            and not request.node.get_closest_marker("allow_console_errors")
+        ):
+            problems = [p for _, page_problems in opened for p in page_problems]
+            assert not problems, "the page logged errors:\n  " + "\n  ".join(problems)
+    finally:
+        for page, _ in opened:
+            page.context.close()
