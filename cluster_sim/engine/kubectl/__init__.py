@@ -1,0 +1,1 @@
+"""kubectl: argument parsing, commands and printers, with kubectl's output and wording."""
