@@ -14,13 +14,13 @@ def test_flags_anywhere_and_in_both_forms():
 def test_unknown_flag_is_worded_as_kubectl():
     with pytest.raises(UsageError) as error:
         parse(["get", "pods", "--colour"])
-    assert str(error.value) == "error: unknown flag: --colour\nSee 'kubectl get --help' for usage."
+    assert str(error.value) == "Error: unknown flag: --colour\nSee 'kubectl get --help' for usage."
 
 
 def test_unknown_shorthand_is_worded_as_kubectl():
     with pytest.raises(UsageError) as error:
         parse(["get", "pods", "-z"])
-    assert str(error.value).startswith("error: unknown shorthand flag: 'z' in -z")
+    assert str(error.value).startswith("Error: unknown shorthand flag: 'z' in -z")
 
 
 def test_flag_without_its_value():

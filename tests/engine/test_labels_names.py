@@ -18,7 +18,9 @@ def test_label_selector_semantics():
     assert not matches_selector(labels, {"matchLabels": {"app": "db"}})
     expr = {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["front", "back"]}]}
     assert matches_selector(labels, expr)
-    assert matches_selector(labels, {"matchExpressions": [{"key": "x", "operator": "DoesNotExist"}]})
+    assert matches_selector(
+        labels, {"matchExpressions": [{"key": "x", "operator": "DoesNotExist"}]}
+    )
 
 
 def test_service_map_selector_selects_nothing_when_empty():
@@ -60,7 +62,10 @@ def test_uid_is_a_version_4_uuid():
 
 
 def test_pod_template_hash_is_stable_and_changes_with_the_template():
-    template = {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"image": "nginx"}]}}
+    template = {
+        "metadata": {"labels": {"app": "web"}},
+        "spec": {"containers": [{"image": "nginx"}]},
+    }
     first = pod_template_hash(template)
     assert first == pod_template_hash(dict(template))
     assert set(first) <= set(ALPHANUMS)

@@ -1,0 +1,278 @@
+"""One simulated Kubernetes cluster: the facade the rest of ClusterLab talks to.
+
+Everything is driven by a simulated clock and one seeded RNG, so the same seed,
+profile and commands always give the same cluster. Commands change state at the
+current instant; `advance` runs time forward, firing timers (image pulls,
+probes, heartbeat deadlines, evictions) and letting controllers converge after each.
+"""
+
+import random
+
+from . import errors
+from .apiserver import APIServer
+from .context import Context
+from .controllers.deployment import DeploymentController
+from .controllers.endpoints import EndpointsController
+from .controllers.garbage_collector import GarbageCollector
+from .controllers.namespace import NamespaceController
+from .controllers.node_lifecycle import NodeLifecycleController
+from .controllers.podgc import PodGarbageCollector
+from .controllers.replicaset import ReplicaSetController
+from .controllers.serviceaccounts import ServiceAccountsController
+from .events import NORMAL, EventRecorder
+from .ipam import NodeNetwork
+from .kubelets import Kubelets
+from .nodes import node_manifest, ready_conditions
+from .profiles import PROFILES
+from .scheduler import Scheduler
+from .store import Store
+from .timefmt import SECOND, rfc3339
+from .timeline import Timeline
+
+BOOT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+MAX_SETTLE_ROUNDS = 10_000
+KUBELET_RESTART_MS = 5 * SECOND
+
+
+class Cluster:
+    def __init__(self, seed: int = 0, profile: str = "realistic"):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+        self.seed = seed
+        store, timeline, rng = Store(), Timeline(), random.Random(seed)
+        api = APIServer(store, timeline, rng)
+        self.ctx = Context(
+            store=store,
+            api=api,
+            timeline=timeline,
+            events=EventRecorder(api, timeline),
+            rng=rng,
+            profile=PROFILES[profile],
+        )
+        self.network = NodeNetwork()
+        self.kubelets = Kubelets(self.ctx, self.network)
+        self.scheduler = Scheduler(self.ctx, self._image_size, self._workload_selector)
+        self.node_lifecycle = NodeLifecycleController(self.ctx, self.kubelets)
+        self.controllers = [
+            DeploymentController(self.ctx),
+            ReplicaSetController(self.ctx),
+            EndpointsController(self.ctx),
+            GarbageCollector(self.ctx),
+            NamespaceController(self.ctx),
+            ServiceAccountsController(self.ctx),
+            self.node_lifecycle,
+        ]
+        self.pod_gc = PodGarbageCollector(self.ctx)
+        self._boot()
+
+    # --- the facade ----------------------------------------------------------
+
+    @property
+    def api(self) -> APIServer:
+        return self.ctx.api
+
+    @property
+    def store(self) -> Store:
+        return self.ctx.store
+
+    @property
+    def now_ms(self) -> int:
+        return self.ctx.timeline.now_ms
+
+    @property
+    def profile(self):
+        return self.ctx.profile
+
+    @property
+    def resource_version(self) -> int:
+        return self.ctx.store.resource_version
+
+    def set_profile(self, name: str) -> None:
+        if name not in PROFILES:
+            raise ValueError(f'unknown profile "{name}"; choose one of: {", ".join(PROFILES)}')
+        self.ctx.profile = PROFILES[name]
+
+    def advance(self, duration_ms: int) -> None:
+        """Run simulated time forward, firing every timer due on the way."""
+        target = self.now_ms + max(duration_ms, 0)
+        self.settle()
+        timeline = self.ctx.timeline
+        while (timer := timeline.pop_due(target)) is not None:
+            timer.callback(*timer.args)
+            self.settle()
+        timeline.now_ms = target
+
+    def next_event_ms(self) -> int | None:
+        return self.ctx.timeline.next_due_ms()
+
+    def settle(self) -> None:
+        """Let the scheduler and controllers work until nothing is queued (same instant)."""
+        for _ in range(MAX_SETTLE_ROUNDS):
+            busy = False
+            if self.scheduler.has_work():
+                self.scheduler.run()
+                busy = True
+            for controller in self.controllers:
+                if controller.has_work():
+                    controller.run()
+                    busy = True
+            if not busy:
+                return
+        raise RuntimeError("controllers did not settle; a reconcile loop keeps requeuing itself")
+
+    def changes_since(self, resource_version: int):
+        return self.ctx.store.changes_since(resource_version)
+
+    # --- nodes -----------------------------------------------------------------
+
+    def add_node(
+        self,
+        name: str,
+        *,
+        cpu: str = "4",
+        memory: str = "8Gi",
+        pods: int = 110,
+        labels: dict | None = None,
+        taints: list[dict] | None = None,
+        extended: dict[str, str] | None = None,
+    ) -> dict:
+        if self.ctx.store.get("Node", "", name) is not None:
+            raise errors.already_exists("nodes", name)
+        node = node_manifest(
+            name, cpu=cpu, memory=memory, pods=pods, labels=labels, taints=taints, extended=extended
+        )
+        address, pod_cidr = self.network.add_node(name)
+        node["spec"]["podCIDR"] = pod_cidr
+        node["spec"]["podCIDRs"] = [pod_cidr]
+        node["status"]["addresses"] = [
+            {"address": address, "type": "InternalIP"},
+            {"address": name, "type": "Hostname"},
+        ]
+        node["status"]["conditions"] = ready_conditions(rfc3339(self.now_ms))
+        created = self.api.create(node)
+        self.kubelets.add(name)
+        self._node_boot_events(created)
+        self.settle()
+        return created
+
+    def kill_node(self, name: str) -> None:
+        self.api.get("Node", "", name)
+        kubelet = self.kubelets.get(name)
+        if kubelet is None or not kubelet.powered:
+            return
+        kubelet.power_off()
+        self.node_lifecycle.kubelet_stopped(name, self.kubelets.registered_ms[name])
+        self.settle()
+
+    def restore_node(self, name: str) -> None:
+        self.api.get("Node", "", name)
+        kubelet = self.kubelets.get(name)
+        if kubelet is None or kubelet.powered:
+            return
+        kubelet.power_on()
+        self.ctx.timeline.call_later(KUBELET_RESTART_MS, self._kubelet_back, name, kubelet.epoch)
+        self.settle()
+
+    def remove_node(self, name: str) -> None:
+        self.api.delete("Node", "", name)
+        self.kubelets.remove(name)
+        self.network.remove_node(name)
+        self.settle()
+
+    def _kubelet_back(self, name: str, epoch: int) -> None:
+        kubelet = self.kubelets.get(name)
+        node = self.ctx.store.get("Node", "", name)
+        if kubelet is None or node is None or kubelet.epoch != epoch or not kubelet.powered:
+            return
+        self.kubelets.registered_ms[name] = self.now_ms
+        node["status"]["conditions"] = ready_conditions(rfc3339(self.now_ms))
+        self.api.touch(node)
+        self._node_boot_events(node)
+        period = self.ctx.profile.node_monitor_period_ms
+        noticed = (self.now_ms // period + 1) * period
+        self.ctx.timeline.call_at(noticed, self.node_lifecycle.kubelet_ready, name)
+        kubelet.resync()
+
+    def _node_boot_events(self, node: dict) -> None:
+        name = node["metadata"]["name"]
+        record = self.ctx.events.record
+        record(node, NORMAL, "Starting", "Starting kubelet.", component="kubelet", host=name)
+        for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
+            record(
+                node,
+                NORMAL,
+                reason,
+                f"Node {name} status is now: {reason}",
+                component="kubelet",
+                host=name,
+            )
+        record(
+            node,
+            NORMAL,
+            "NodeAllocatableEnforced",
+            "Updated Node Allocatable limit across pods",
+            component="kubelet",
+            host=name,
+        )
+        record(
+            node,
+            NORMAL,
+            "RegisteredNode",
+            f"Node {name} event: Registered Node {name} in Controller",
+            component="node-controller",
+        )
+
+    # --- explanations --------------------------------------------------------------
+
+    def scheduling_record(self, namespace: str, pod_name: str):
+        pod = self.ctx.store.get("Pod", namespace, pod_name)
+        return self.scheduler.records.get(pod["metadata"]["uid"]) if pod else None
+
+    def events_for(self, obj: dict) -> list[dict]:
+        uid = obj["metadata"].get("uid")
+        namespace = obj["metadata"].get("namespace") or "default"
+        return [
+            event
+            for event in self.ctx.store.list("Event", namespace)
+            if event["involvedObject"].get("uid") == uid
+        ]
+
+    # --- internals -----------------------------------------------------------------
+
+    def _boot(self) -> None:
+        for name in BOOT_NAMESPACES:
+            self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        self.api.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"component": "apiserver", "provider": "kubernetes"},
+                },
+                "spec": {
+                    "clusterIP": "10.96.0.1",
+                    "ports": [
+                        {"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}
+                    ],
+                },
+            }
+        )
+        self.settle()
+
+    def _image_size(self, image: str) -> int:
+        from .runtime import ImagePullError, resolve_image
+
+        try:
+            return resolve_image(image).size_bytes
+        except ImagePullError:
+            return 0
+
+    def _workload_selector(self, pod: dict) -> dict | None:
+        for ref in pod["metadata"].get("ownerReferences") or ():
+            if ref.get("controller") and ref["kind"] == "ReplicaSet":
+                rs = self.ctx.store.get("ReplicaSet", pod["metadata"]["namespace"], ref["name"])
+                if rs:
+                    return rs["spec"].get("selector")
+        return None

@@ -1,0 +1,24 @@
+"""What every component of one simulated cluster shares."""
+
+import random
+from dataclasses import dataclass
+
+from .apiserver import APIServer
+from .events import EventRecorder
+from .profiles import Profile
+from .store import Store
+from .timeline import Timeline
+
+
+@dataclass
+class Context:
+    store: Store
+    api: APIServer
+    timeline: Timeline
+    events: EventRecorder
+    rng: random.Random
+    profile: Profile
+
+    @property
+    def now_ms(self) -> int:
+        return self.timeline.now_ms

@@ -1,0 +1,63 @@
+"""The garbage collector: dependents follow their owners (ownerReferences).
+
+Background deletion removes the owner first and its dependents after;
+foreground deletion keeps the owner (with the foregroundDeletion finalizer)
+until its blocking dependents are gone.
+"""
+
+from ..apiserver import FOREGROUND
+from .base import Controller
+
+WATCHED_KINDS = ("Pod", "ReplicaSet", "Deployment", "EndpointSlice", "Service", "Job")
+
+
+class GarbageCollector(Controller):
+    name = "garbage-collector"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._live_uids: dict[str, tuple[str, str, str]] = {}
+        for kind in WATCHED_KINDS:
+            ctx.store.watch(kind, self._on_object)
+
+    def _on_object(self, event_type: str, obj: dict) -> None:
+        meta = obj["metadata"]
+        ident = (obj["kind"], meta.get("namespace", ""), meta["name"])
+        if event_type == "DELETED":
+            self._live_uids.pop(meta["uid"], None)
+            self.enqueue(("orphans-of", meta["uid"]))
+        else:
+            self._live_uids[meta["uid"]] = ident
+            if FOREGROUND in (meta.get("finalizers") or ()):
+                self.enqueue(("foreground", ident))
+        for ref in meta.get("ownerReferences") or ():
+            owner = self._live_uids.get(ref["uid"])
+            if owner is None:
+                self.enqueue(("orphans-of", ref["uid"]))
+            elif event_type == "DELETED":
+                self.enqueue(("foreground", owner))
+
+    def reconcile(self, key) -> None:
+        action, target = key
+        if action == "orphans-of":
+            if target in self._live_uids:
+                return
+            for kind, namespace, name in self.ctx.store.dependents_of(target):
+                dependent = self.ctx.store.get(kind, namespace, name)
+                if dependent is None or dependent["metadata"].get("deletionTimestamp"):
+                    continue
+                refs = dependent["metadata"].get("ownerReferences") or []
+                if all(ref["uid"] not in self._live_uids for ref in refs):
+                    self.ctx.api.delete(kind, namespace, name)
+        else:
+            kind, namespace, name = target
+            owner = self.ctx.store.get(kind, namespace, name)
+            if owner is None or FOREGROUND not in (owner["metadata"].get("finalizers") or ()):
+                return
+            remaining = self.ctx.store.dependents_of(owner["metadata"]["uid"])
+            for dep_kind, dep_ns, dep_name in remaining:
+                dependent = self.ctx.store.get(dep_kind, dep_ns, dep_name)
+                if dependent is not None and not dependent["metadata"].get("deletionTimestamp"):
+                    self.ctx.api.delete(dep_kind, dep_ns, dep_name, propagation="Foreground")
+            if not remaining:
+                self.ctx.api.remove_finalizer(owner, FOREGROUND)

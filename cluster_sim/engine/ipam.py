@@ -1,0 +1,135 @@
+"""Address allocation: Service ClusterIPs, NodePorts, node pod CIDRs and pod IPs.
+
+Defaults as kubeadm sets them up: service CIDR 10.96.0.0/12 (10.96.0.1 is the
+`kubernetes` Service), pod CIDR 10.244.0.0/16 split into a /24 per node, and
+NodePorts from 30000-32767. Random choices use the cluster's seeded RNG.
+"""
+
+import ipaddress
+import random
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+NODE_PORT_RANGE = (30000, 32767)
+NODE_ADDRESS_BASE = ipaddress.ip_address("10.0.0.10")
+
+
+class AllocationError(Exception):
+    pass
+
+
+class ServiceIPAllocator:
+    def __init__(self, rng: random.Random):
+        self._rng = rng
+        self._used: set[str] = set()
+        self._size = SERVICE_CIDR.num_addresses
+
+    def reserve(self, ip: str) -> None:
+        if ip in self._used:
+            raise AllocationError(f"provided IP is already allocated: {ip}")
+        if ipaddress.ip_address(ip) not in SERVICE_CIDR:
+            raise AllocationError(
+                f"failed to allocate IP {ip}: provided IP is not in the valid range. "
+                f"The range of valid IPs is {SERVICE_CIDR}"
+            )
+        self._used.add(ip)
+
+    def allocate(self) -> str:
+        for _ in range(1000):
+            offset = self._rng.randrange(2, self._size - 1)
+            ip = str(SERVICE_CIDR.network_address + offset)
+            if ip not in self._used:
+                self._used.add(ip)
+                return ip
+        raise AllocationError("range is full")
+
+    def release(self, ip: str | None) -> None:
+        if ip:
+            self._used.discard(ip)
+
+
+class NodePortAllocator:
+    def __init__(self, rng: random.Random):
+        self._rng = rng
+        self._used: set[int] = set()
+
+    def reserve(self, port: int) -> None:
+        low, high = NODE_PORT_RANGE
+        if not low <= port <= high:
+            raise AllocationError(
+                f"provided port is not in the valid range. The range of valid ports is {low}-{high}"
+            )
+        if port in self._used:
+            raise AllocationError("provided port is already allocated")
+        self._used.add(port)
+
+    def allocate(self) -> int:
+        low, high = NODE_PORT_RANGE
+        for _ in range(10000):
+            port = self._rng.randint(low, high)
+            if port not in self._used:
+                self._used.add(port)
+                return port
+        raise AllocationError("range is full")
+
+    def release(self, port: int | None) -> None:
+        self._used.discard(port)
+
+
+class NodeNetwork:
+    """Hands each node an address and a /24 pod CIDR, and each pod an IP in it."""
+
+    def __init__(self) -> None:
+        self._next_index = 0
+        self._free_indexes: list[int] = []
+        self._next_host: dict[str, int] = {}
+        self._used_hosts: dict[str, set[int]] = {}
+        self._index_of: dict[str, int] = {}
+
+    def add_node(self, node_name: str) -> tuple[str, str]:
+        """(internal IP, pod CIDR) for a new node."""
+        if self._free_indexes:
+            index = self._free_indexes.pop(0)
+        else:
+            index = self._next_index
+            self._next_index += 1
+        self._index_of[node_name] = index
+        self._next_host[node_name] = 2
+        self._used_hosts[node_name] = set()
+        address = str(NODE_ADDRESS_BASE + index)
+        return address, _pod_cidr(index)
+
+    def remove_node(self, node_name: str) -> None:
+        index = self._index_of.pop(node_name, None)
+        if index is not None:
+            self._free_indexes.append(index)
+            self._free_indexes.sort()
+        self._next_host.pop(node_name, None)
+        self._used_hosts.pop(node_name, None)
+
+    def allocate_pod_ip(self, node_name: str) -> str:
+        """Sequential with wrap-around, like the host-local IPAM plugin."""
+        used = self._used_hosts[node_name]
+        host = self._next_host[node_name]
+        for _ in range(253):
+            if host > 254:
+                host = 2
+            if host not in used:
+                used.add(host)
+                self._next_host[node_name] = host + 1
+                return _pod_ip(self._index_of[node_name], host)
+            host += 1
+        raise AllocationError(f"no IP addresses available in range set for node {node_name}")
+
+    def release_pod_ip(self, node_name: str, ip: str | None) -> None:
+        if ip and node_name in self._used_hosts:
+            self._used_hosts[node_name].discard(int(ip.rsplit(".", 1)[1]))
+
+
+def _pod_cidr(index: int) -> str:
+    # Beyond 256 nodes 10.244.0.0/16 is used up; carry on into 10.245.0.0/16 and
+    # upwards, as a cluster configured with a larger --cluster-cidr would.
+    return f"10.{244 + index // 256}.{index % 256}.0/24"
+
+
+def _pod_ip(index: int, host: int) -> str:
+    return f"10.{244 + index // 256}.{index % 256}.{host}"

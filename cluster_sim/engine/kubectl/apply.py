@@ -1,0 +1,164 @@
+"""`kubectl apply` and `kubectl create -f`: manifests in, `<type>/<name> created|configured|unchanged` out.
+
+apply keeps the last applied configuration in an annotation and merges three
+ways (live, last applied, new), so fields set by others (e.g. `kubectl scale`)
+survive an apply that does not mention them, as with real client-side apply.
+Lists are replaced whole (upstream merges some lists by key; noted as a simplification).
+"""
+
+import copy
+import json
+
+from .. import defaults, errors
+from ..manifests import ManifestError, check_object, parse_manifests
+from .args import UsageError
+from .resources import kind_info, object_ref, qualified_plural
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+USER_FIELDS_SKIPPED = ("status",)
+
+
+def load(text: str, source: str) -> list[dict]:
+    try:
+        return parse_manifests(text, source)
+    except ManifestError as error:
+        raise UsageError(str(error)) from error
+
+
+def apply_documents(
+    cluster, documents: list[dict], source: str, namespace: str | None
+) -> list[str]:
+    lines = []
+    for document in documents:
+        try:
+            lines.append(_apply_one(cluster, document, source, namespace))
+        except UsageError as error:
+            lines.append(str(error))
+        except errors.ApiError as error:
+            lines.append(_server_error(error, document, source, "creating"))
+    return lines
+
+
+def create_documents(
+    cluster, documents: list[dict], source: str, namespace: str | None
+) -> list[str]:
+    lines = []
+    for document in documents:
+        try:
+            message = check_object(document, None, source)
+            if message:
+                lines.append(message)
+                continue
+            obj = copy.deepcopy(document)
+            _set_namespace(obj, namespace)
+            created = cluster.api.create(obj)
+            lines.append(f"{object_ref(created)} created")
+        except errors.ApiError as error:
+            lines.append(_server_error(error, document, source, "creating"))
+    cluster.settle()
+    return lines
+
+
+def _apply_one(cluster, document: dict, source: str, namespace: str | None) -> str:
+    info = kind_info(document)
+    message = check_object(document, None, source)
+    if message:
+        return message
+    name = document["metadata"]["name"]
+    target_ns = _target_namespace(document, info, namespace)
+    live = cluster.api.find(document["kind"], target_ns, name) if info else None
+    last_applied = json.dumps(document, separators=(",", ":"), sort_keys=True)
+    if live is None:
+        obj = copy.deepcopy(document)
+        _set_namespace(obj, namespace)
+        obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
+        created = cluster.api.create(obj)
+        cluster.settle()
+        return f"{object_ref(created)} created"
+    message = check_object(document, live, source)
+    if message:
+        return message
+    previous = json.loads(
+        (live["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}") or "{}"
+    )
+    merged = _merge_object(live, previous, document)
+    merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
+    candidate = copy.deepcopy(merged)
+    defaults.default_object(candidate)
+    if _desired_state(candidate) == _desired_state(live):
+        return f"{object_ref(live)} unchanged"
+    cluster.api.update(merged)
+    cluster.settle()
+    return f"{object_ref(live)} configured"
+
+
+def _merge_object(live: dict, last: dict, new: dict) -> dict:
+    result = copy.deepcopy(live)
+    for field, value in new.items():
+        if field in USER_FIELDS_SKIPPED:
+            continue
+        if isinstance(value, dict) and isinstance(result.get(field), dict):
+            result[field] = _merge_maps(result[field], last.get(field) or {}, value)
+        else:
+            result[field] = copy.deepcopy(value)
+    for field in last:
+        if field not in new and field not in ("apiVersion", "kind", "metadata", "status"):
+            result.pop(field, None)
+    return result
+
+
+def _merge_maps(live: dict, last: dict, new: dict) -> dict:
+    result = dict(live)
+    for key in last:
+        if key not in new:
+            result.pop(key, None)
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(live.get(key), dict):
+            result[key] = _merge_maps(
+                live[key], last.get(key) if isinstance(last.get(key), dict) else {}, value
+            )
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def _desired_state(obj: dict) -> dict:
+    meta = obj["metadata"]
+    return {
+        "labels": meta.get("labels") or {},
+        "annotations": meta.get("annotations") or {},
+        **{k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")},
+    }
+
+
+def _target_namespace(document: dict, info, namespace: str | None) -> str:
+    if info is not None and not info.namespaced:
+        return ""
+    return document["metadata"].get("namespace") or namespace or "default"
+
+
+def _set_namespace(obj: dict, namespace: str | None) -> None:
+    info = kind_info(obj)
+    if info is not None and not info.namespaced:
+        return
+    explicit = obj["metadata"].get("namespace")
+    if explicit and namespace and explicit != namespace:
+        raise UsageError(
+            "error: the namespace from the provided object "
+            f'"{explicit}" does not match the namespace "{namespace}". You must pass '
+            "'--namespace=" + explicit + "' to perform this operation."
+        )
+    obj["metadata"]["namespace"] = explicit or namespace or "default"
+
+
+def _server_error(error: errors.ApiError, document: dict, source: str, verb: str) -> str:
+    if error.reason == "Invalid":
+        return error.message
+    info = kind_info(document)
+    name = document.get("metadata", {}).get("name", "")
+    if error.reason == "AlreadyExists" and info is not None:
+        return (
+            f'Error from server (AlreadyExists): error when {verb} "{source}": '
+            f'{qualified_plural(info)} "{name}" already exists'
+        )
+    return f'Error from server ({error.reason}): error when {verb} "{source}": {error.message}'

@@ -1,0 +1,847 @@
+"""The kubelet: runs the pods bound to its node and reports their status.
+
+Per container: image pull (cached per node, serialised as kubelet's default
+serializeImagePulls), create, start, probes, exit, restart with back-off.
+Events and status use the kubelet's reasons and messages. A powered-off node's
+kubelet does nothing: its timers are dropped and the API keeps the last status
+it reported, exactly what the control plane sees of a dead machine.
+"""
+
+import random
+from types import SimpleNamespace
+
+from . import podutil
+from .events import NORMAL, WARNING
+from .quantity import cpu_millis, to_bytes
+from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
+from .timefmt import SECOND, rfc3339
+
+SANDBOX_START_MS = 400
+CONTAINER_CREATE_MS = 150
+CONTAINER_START_MS = 100
+REGISTRY_ROUND_TRIP_MS = 1500
+PLEG_RELIST_MS = 1 * SECOND  # the kubelet's pod lifecycle event generator relists every second
+NEXT_SYNC_AFTER_ERROR_MS = 8 * SECOND
+COMPONENT = "kubelet"
+
+
+class ContainerRuntime:
+    """What the kubelet tracks for one container of one pod."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+        self.name = spec["name"]
+        self.process: ContainerProcess | None = None
+        self.container_id = ""
+        self.restart_count = 0
+        self.backoff_ms = 0
+        self.last_finished_ms: int | None = None
+        self.image_backoff_ms = 0
+        self.ready = False
+        self.started = False
+        self.reported_running = False  # status says running (set at the PLEG relist)
+        self.last_process: ContainerProcess | None = None  # the current or last instance, for logs
+        self.previous_process: ContainerProcess | None = None  # the instance before it
+        self.started_ms = 0
+        self.image_id = ""
+        self.probe_failures = {"liveness": 0, "readiness": 0}
+        self.probe_successes = {"readiness": 0}
+        self.generation = 0  # bumps on every (re)start, invalidating older timers
+
+
+class PodRuntime:
+    def __init__(self, pod: dict):
+        self.uid = pod["metadata"]["uid"]
+        self.namespace, self.name = podutil.key(pod)
+        self.containers = [ContainerRuntime(c) for c in pod["spec"].get("containers", [])]
+        self.terminating = False
+        self.ip: str | None = None
+
+
+class Kubelet:
+    def __init__(self, ctx, node_name: str, network, rng: random.Random):
+        self.ctx = ctx
+        self.node_name = node_name
+        self.network = network
+        self.rng = rng
+        self.powered = True
+        self.epoch = 0
+        self.image_cache: dict[str, int] = {}  # image name -> size
+        self.pods: dict[str, PodRuntime] = {}
+        self._pull_free_at = 0
+        self._pulls_in_flight: dict[str, int] = {}
+
+    # scheduling helpers --------------------------------------------------------
+
+    def _later(self, delay_ms: int, callback, *args) -> None:
+        self.ctx.timeline.call_later(delay_ms, self._guarded, self.epoch, callback, args)
+
+    def _guarded(self, epoch: int, callback, args) -> None:
+        if self.powered and epoch == self.epoch:
+            callback(*args)
+
+    def _scaled(self, ms: int) -> int:
+        return max(1, int(ms * self.ctx.profile.startup_scale))
+
+    def _pod(self, runtime: PodRuntime) -> dict | None:
+        pod = self.ctx.store.get("Pod", runtime.namespace, runtime.name)
+        if pod is None or pod["metadata"]["uid"] != runtime.uid:
+            self.pods.pop(runtime.uid, None)
+            return None
+        return pod
+
+    def _event(
+        self, pod: dict, event_type: str, reason: str, message: str, container: str | None = None
+    ):
+        field_path = f"spec.containers{{{container}}}" if container else None
+        self.ctx.events.record(
+            pod,
+            event_type,
+            reason,
+            message,
+            component=COMPONENT,
+            host=self.node_name,
+            field_path=field_path,
+        )
+
+    # power --------------------------------------------------------------------
+
+    def power_off(self) -> None:
+        self.powered = False
+        self.epoch += 1
+        for runtime in self.pods.values():
+            for container in runtime.containers:
+                container.process = None
+
+    def power_on(self) -> None:
+        self.powered = True
+        self.epoch += 1
+        self._pull_free_at = self.ctx.now_ms
+
+    def resync(self) -> None:
+        """After a reboot: restart the pods still bound here, finish deletions."""
+        for pod in self.ctx.store.list("Pod"):
+            if pod["spec"].get("nodeName") == self.node_name:
+                self.sync(pod, rebooted=True)
+
+    # pod sync -------------------------------------------------------------------
+
+    def sync(self, pod: dict, rebooted: bool = False) -> None:
+        if not self.powered:
+            return
+        uid = pod["metadata"]["uid"]
+        runtime = self.pods.get(uid)
+        if podutil.is_terminating(pod):
+            if runtime is None or rebooted:
+                runtime = runtime or PodRuntime(pod)
+                self.pods[uid] = runtime
+                self._finish_termination(runtime)
+            elif not runtime.terminating:
+                self._start_termination(pod, runtime)
+            return
+        if pod["status"].get("phase") in podutil.TERMINAL_PHASES:
+            return
+        if runtime is None:
+            runtime = PodRuntime(pod)
+            self.pods[uid] = runtime
+            self._later(self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime)
+        elif rebooted:
+            for container in runtime.containers:
+                container.process = None
+                container.ready = False
+            self._later(self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime, True)
+
+    def _start_sandbox(self, runtime: PodRuntime, restarted: bool = False) -> None:
+        pod = self._pod(runtime)
+        if pod is None or podutil.is_terminating(pod):
+            return
+        now = self.ctx.now_ms
+        status = pod["status"]
+        node = self.ctx.store.get("Node", "", self.node_name)
+        host_ip = _internal_ip(node) if node else ""
+        if runtime.ip is None:
+            runtime.ip = status.get("podIP") or self.network.allocate_pod_ip(self.node_name)
+        status.update(
+            {
+                "hostIP": host_ip,
+                "hostIPs": [{"ip": host_ip}],
+                "podIP": runtime.ip,
+                "podIPs": [{"ip": runtime.ip}],
+            }
+        )
+        status.setdefault("startTime", rfc3339(now))
+        podutil.set_condition(pod, "PodReadyToStartContainers", "True", now)
+        podutil.set_condition(pod, "Initialized", "True", now)
+        statuses = status.get("containerStatuses") or []
+        by_name = {s["name"]: s for s in statuses}
+        status["containerStatuses"] = [
+            self._waiting_status(c, "ContainerCreating", previous=by_name.get(c.name))
+            for c in runtime.containers
+        ]
+        self._update_readiness(pod, runtime)
+        self.ctx.api.touch(pod)
+        for container in runtime.containers:
+            self._pull_then_start(runtime, container)
+
+    # images ---------------------------------------------------------------------
+
+    def _pull_then_start(self, runtime: PodRuntime, container: ContainerRuntime) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        image = container.spec.get("image", "")
+        try:
+            ref = resolve_image(image)
+        except ImagePullError as error:
+            if error.reason == "InvalidImageName":
+                self._image_failed(pod, runtime, container, image, error)
+            else:
+                # The registry has to answer before the pull can fail.
+                self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
+                container.image_backoff_ms = 0
+                self._later(
+                    self._scaled(REGISTRY_ROUND_TRIP_MS),
+                    self._pull_failed,
+                    runtime,
+                    container,
+                    error,
+                )
+            return
+        policy = container.spec.get("imagePullPolicy", "IfNotPresent")
+        cached = ref.name in self.image_cache
+        if policy == "Never" and not cached:
+            message = f'Container image "{image}" is not present with pull policy of Never'
+            self._set_waiting(pod, container, "ErrImageNeverPull", message)
+            self._event(pod, WARNING, "ErrImageNeverPull", message, container.name)
+            return
+        if cached and policy != "Always":
+            self._event(
+                pod,
+                NORMAL,
+                "Pulled",
+                f'Container image "{image}" already present on machine',
+                container.name,
+            )
+            self._later(
+                self._scaled(CONTAINER_CREATE_MS), self._create_container, runtime, container, ref
+            )
+            return
+        self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
+        now = self.ctx.now_ms
+        in_flight = self._pulls_in_flight.get(ref.name)
+        if in_flight is not None and in_flight > now:
+            # The same image is already being pulled: this request finishes with it,
+            # and containerd only has to confirm what it already fetched.
+            duration = self._scaled(150)
+            finished = in_flight + duration
+        else:
+            # Pulls are serial per node (kubelet serializeImagePulls: true).
+            start = max(now, self._pull_free_at)
+            duration = self._scaled(ref.pull_ms if not cached else 600)
+            duration = int(duration * self.rng.uniform(0.85, 1.15))
+            finished = start + duration
+            self._pull_free_at = finished
+            self._pulls_in_flight[ref.name] = finished
+        waited = finished - now
+        self._later(waited, self._pulled, runtime, container, ref, duration, waited)
+
+    def _pulled(self, runtime, container, ref, duration, waited) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        self.image_cache[ref.name] = ref.size_bytes
+        self._refresh_node_images()
+        image = container.spec.get("image", "")
+        self._event(
+            pod,
+            NORMAL,
+            "Pulled",
+            f'Successfully pulled image "{image}" in {_go_seconds(duration)} '
+            f"({_go_seconds(waited)} including waiting). Image size: {ref.size_bytes} bytes.",
+            container.name,
+        )
+        container.image_backoff_ms = 0
+        self._later(
+            self._scaled(CONTAINER_CREATE_MS), self._create_container, runtime, container, ref
+        )
+
+    def _pull_failed(self, runtime, container, error) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        self._image_failed(pod, runtime, container, container.spec.get("image", ""), error)
+
+    def _image_failed(self, pod, runtime, container, image, error) -> None:
+        reason = getattr(error, "reason", "ErrImagePull")
+        if reason == "InvalidImageName":
+            self._set_waiting(pod, container, "InvalidImageName", error.message)
+            self._event(pod, WARNING, "InspectFailed", error.message, container.name)
+            self._event(pod, WARNING, "Failed", "Error: InvalidImageName", container.name)
+            return
+        first = container.image_backoff_ms == 0
+        self._event(pod, WARNING, "Failed", error.event_message(image), container.name)
+        self._event(pod, WARNING, "Failed", "Error: ErrImagePull", container.name)
+        cri_error = f"rpc error: code = {error.grpc_code} desc = {error.message}"
+        self._set_waiting(pod, container, "ErrImagePull", cri_error)
+        profile = self.ctx.profile
+        container.image_backoff_ms = (
+            profile.image_backoff_initial_ms
+            if first
+            else min(container.image_backoff_ms * 2, profile.image_backoff_max_ms)
+        )
+        # The pod's next sync finds the image in back-off.
+        self._later(
+            NEXT_SYNC_AFTER_ERROR_MS, self._image_backoff, runtime, container, image, cri_error
+        )
+
+    def _image_backoff(self, runtime, container, image, error_text) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        self._event(pod, NORMAL, "BackOff", f'Back-off pulling image "{image}"', container.name)
+        self._event(pod, WARNING, "Failed", "Error: ImagePullBackOff", container.name)
+        self._set_waiting(
+            pod,
+            container,
+            "ImagePullBackOff",
+            f'Back-off pulling image "{image}": ErrImagePull: {error_text}',
+        )
+        delay = container.image_backoff_ms - NEXT_SYNC_AFTER_ERROR_MS
+        self._later(max(delay, 1), self._retry_pull, runtime, container)
+
+    def _retry_pull(self, runtime, container) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        image = container.spec.get("image", "")
+        self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
+        try:
+            ref = resolve_image(image)
+        except ImagePullError as error:
+            self._later(
+                self._scaled(REGISTRY_ROUND_TRIP_MS), self._pull_failed, runtime, container, error
+            )
+            return
+        self._later(
+            self._scaled(ref.pull_ms),
+            self._pulled,
+            runtime,
+            container,
+            ref,
+            ref.pull_ms,
+            ref.pull_ms,
+        )
+
+    def _refresh_node_images(self) -> None:
+        node = self.ctx.store.get("Node", "", self.node_name)
+        if node is None:
+            return
+        node["status"]["images"] = [
+            {"names": [name], "sizeBytes": size} for name, size in sorted(self.image_cache.items())
+        ]
+        self.ctx.api.touch(node)
+
+    # containers -----------------------------------------------------------------
+
+    def _create_container(self, runtime, container, ref) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        self._event(pod, NORMAL, "Created", f"Created container: {container.name}", container.name)
+        self._later(CONTAINER_START_MS, self._start_container, runtime, container, ref)
+
+    def _start_container(self, runtime, container, ref) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        now = self.ctx.now_ms
+        spec = container.spec
+        limits = (spec.get("resources") or {}).get("limits") or {}
+        container.generation += 1
+        container.container_id = f"containerd://{self.rng.getrandbits(256):064x}"
+        container.image_id = f"{ref.repository}@{ref.digest}"
+        try:
+            container.process = ContainerProcess(
+                ref.info,
+                command=spec.get("command"),
+                args=spec.get("args"),
+                env={e["name"]: e.get("value", "") for e in spec.get("env", []) if "name" in e},
+                started_ms=now,
+                rng=random.Random(self.rng.getrandbits(64)),
+                memory_limit_bytes=to_bytes(limits["memory"]) if "memory" in limits else None,
+                cpu_limit_millis=cpu_millis(limits["cpu"]) if "cpu" in limits else None,
+                hostname=pod["metadata"]["name"],
+                pod_ip=runtime.ip or "",
+            )
+        except ContainerStartError as error:
+            self._start_failed(pod, runtime, container, error)
+            return
+        container.previous_process = container.last_process
+        container.last_process = container.process
+        container.started_ms = now
+        container.probe_failures = {"liveness": 0, "readiness": 0}
+        container.probe_successes = {"readiness": 0}
+        container.ready = "readinessProbe" not in spec
+        self._event(pod, NORMAL, "Started", f"Started container {container.name}", container.name)
+        self._schedule_process(runtime, container)
+        self._schedule_probes(runtime, container)
+        # The kubelet learns that the container runs at its next PLEG relist.
+        self._later(PLEG_RELIST_MS, self._report_running, runtime, container, container.generation)
+
+    def _report_running(self, runtime, container, generation) -> None:
+        if container.generation != generation or container.process is None:
+            return  # it already exited: it never showed as running
+        pod = self._pod(runtime)
+        if pod is None:
+            return
+        container.reported_running = True
+        status = self._container_status(pod, container.name)
+        previous_state = status.get("state", {}) if status else {}
+        last_state = status.get("lastState", {}) if status else {}
+        if "terminated" in previous_state:
+            last_state = {"terminated": previous_state["terminated"]}
+        self._replace_container_status(
+            pod,
+            {
+                "containerID": container.container_id,
+                "image": container.spec.get("image", ""),
+                "imageID": container.image_id,
+                "lastState": last_state,
+                "name": container.name,
+                "ready": container.ready,
+                "restartCount": container.restart_count,
+                "started": True,
+                "state": {"running": {"startedAt": rfc3339(container.started_ms)}},
+            },
+        )
+        self._update_phase(pod, runtime)
+        self._update_readiness(pod, runtime)
+        self.ctx.api.touch(pod)
+
+    def _start_failed(self, pod, runtime, container, error) -> None:
+        """runc could not start the process: StartError, exit code 128, then the restart policy."""
+        message = (
+            "failed to create containerd task: failed to create shim task: OCI runtime create "
+            "failed: runc create failed: unable to start container process: error during "
+            f"container init: {error.message}: unknown"
+        )
+        self._event(pod, WARNING, "Failed", f"Error: {message}", container.name)
+        container.started_ms = self.ctx.now_ms
+        output = SimpleNamespace(kind="start-error", exit_code=error.exit_code, text=message)
+        self._container_exited(pod, runtime, container, output)
+
+    def _schedule_process(self, runtime, container) -> None:
+        process = container.process
+        if process is None:
+            return
+        due = process.next_event_ms()
+        if due is not None:
+            self.ctx.timeline.call_at(
+                due,
+                self._guarded,
+                self.epoch,
+                self._process_tick,
+                (runtime, container, container.generation),
+            )
+
+    def _process_tick(self, runtime, container, generation) -> None:
+        if container.generation != generation or container.process is None:
+            return
+        pod = self._pod(runtime)
+        if pod is None:
+            return
+        for output in container.process.advance(self.ctx.now_ms):
+            if output.kind in ("exit", "oom"):
+                self._container_exited(pod, runtime, container, output)
+                return
+        self._schedule_process(runtime, container)
+
+    def _container_exited(self, pod, runtime, container, output) -> None:
+        now = self.ctx.now_ms
+        code = output.exit_code if output.exit_code is not None else 1
+        if output.kind == "oom":
+            reason, code = "OOMKilled", 137
+        elif output.kind == "start-error":
+            reason = "StartError"
+        else:
+            reason = "Completed" if code == 0 else "Error"
+        container.process = None
+        container.ready = False
+        container.reported_running = False
+        container.last_finished_ms = now
+        status = self._container_status(pod, container.name)
+        if status is None:
+            status = self._waiting_status(container, "ContainerCreating")
+            self._replace_container_status(pod, status)
+        status.update({"containerID": container.container_id, "imageID": container.image_id})
+        started_at = rfc3339(container.started_ms)
+        terminated = {
+            "containerID": container.container_id,
+            "exitCode": code,
+            "finishedAt": rfc3339(now),
+            "reason": reason,
+            "startedAt": started_at,
+        }
+        if output.kind == "start-error":
+            terminated["message"] = output.text
+            terminated["startedAt"] = "1970-01-01T00:00:00Z"
+        status["state"] = {"terminated": terminated}
+        status["restartCount"] = container.restart_count
+        status["ready"] = False
+        status["started"] = False
+        restart_policy = pod["spec"].get("restartPolicy", "Always")
+        restarts = restart_policy == "Always" or (restart_policy == "OnFailure" and code != 0)
+        if restarts and not runtime.terminating:
+            delay = self._next_backoff(container, now)
+            if delay > 0:
+                self._later(1, self._enter_crashloop, runtime, container, delay)
+            self._later(max(delay, 1), self._restart_container, runtime, container)
+        self._update_phase(pod, runtime)
+        self._update_readiness(pod, runtime)
+        self.ctx.api.touch(pod)
+
+    def _next_backoff(self, container, now: int) -> int:
+        """kubelet's flowcontrol.Backoff: first restart at once, then 10s doubling to 5m."""
+        profile = self.ctx.profile
+        ran_ms = now - (container.last_finished_ms or now)
+        if container.backoff_ms == 0 or ran_ms > 2 * profile.crash_backoff_max_ms:
+            container.backoff_ms = profile.crash_backoff_initial_ms
+            return 0
+        delay = container.backoff_ms
+        container.backoff_ms = min(container.backoff_ms * 2, profile.crash_backoff_max_ms)
+        return delay
+
+    def _enter_crashloop(self, runtime, container, delay) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating or container.process is not None:
+            return
+        status = self._container_status(pod, container.name)
+        if status is None:
+            return
+        pod_ref = (
+            f"{pod['metadata']['name']}_{pod['metadata']['namespace']}({pod['metadata']['uid']})"
+        )
+        message = f"back-off {_go_duration(delay)} restarting failed container={container.name} pod={pod_ref}"
+        status["lastState"] = {"terminated": status["state"].get("terminated", {})}
+        status["state"] = {"waiting": {"message": message, "reason": "CrashLoopBackOff"}}
+        self._event(
+            pod,
+            WARNING,
+            "BackOff",
+            f"Back-off restarting failed container {container.name} in pod {pod_ref}",
+            container.name,
+        )
+        self.ctx.api.touch(pod)
+
+    def _restart_container(self, runtime, container) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating or container.process is not None:
+            return
+        container.restart_count += 1
+        status = self._container_status(pod, container.name)
+        if status is not None:
+            status["restartCount"] = container.restart_count
+            self.ctx.api.touch(pod)
+        try:
+            ref = resolve_image(container.spec.get("image", ""))
+        except ImagePullError as error:
+            self._image_failed(pod, runtime, container, container.spec.get("image", ""), error)
+            return
+        self._event(
+            pod,
+            NORMAL,
+            "Pulled",
+            f'Container image "{container.spec.get("image")}" already present on machine',
+            container.name,
+        )
+        self._later(CONTAINER_CREATE_MS, self._create_container, runtime, container, ref)
+
+    # probes ------------------------------------------------------------------
+
+    def _schedule_probes(self, runtime, container) -> None:
+        for kind in ("liveness", "readiness"):
+            probe = container.spec.get(f"{kind}Probe")
+            if probe:
+                delay = probe.get("initialDelaySeconds", 0) * SECOND
+                first = max(delay, 1)
+                self.ctx.timeline.call_later(
+                    first,
+                    self._guarded,
+                    self.epoch,
+                    self._probe,
+                    (runtime, container, kind, container.generation),
+                )
+
+    def _probe(self, runtime, container, kind, generation) -> None:
+        if container.generation != generation or container.process is None:
+            return
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
+        probe = container.spec[f"{kind}Probe"]
+        ok, failure = self._run_probe(container, probe)
+        threshold = probe.get("failureThreshold", 3)
+        changed = False
+        if ok:
+            container.probe_failures[kind] = 0
+            if kind == "readiness" and not container.ready:
+                container.ready = True
+                changed = True
+        else:
+            container.probe_failures[kind] += 1
+            label = "Liveness" if kind == "liveness" else "Readiness"
+            self._event(
+                pod, WARNING, "Unhealthy", f"{label} probe failed: {failure}", container.name
+            )
+            if (
+                kind == "readiness"
+                and container.probe_failures[kind] >= threshold
+                and container.ready
+            ):
+                container.ready = False
+                changed = True
+            if kind == "liveness" and container.probe_failures[kind] >= threshold:
+                self._event(
+                    pod,
+                    NORMAL,
+                    "Killing",
+                    f"Container {container.name} failed liveness probe, will be restarted",
+                    container.name,
+                )
+                self._kill_for_restart(pod, runtime, container)
+                return
+        if changed:
+            status = self._container_status(pod, container.name)
+            if status is not None:
+                status["ready"] = container.ready
+            self._update_readiness(pod, runtime)
+            self.ctx.api.touch(pod)
+        period = probe.get("periodSeconds", 10) * SECOND
+        self.ctx.timeline.call_later(
+            period, self._guarded, self.epoch, self._probe, (runtime, container, kind, generation)
+        )
+
+    def _run_probe(self, container, probe) -> tuple[bool, str]:
+        process, now = container.process, self.ctx.now_ms
+        if "exec" in probe:
+            command = probe["exec"].get("command") or []
+            code = process.exec_probe(command, now)
+            if code == 0:
+                return True, ""
+            return False, _exec_failure_text(process, command, code, now)
+        if "httpGet" in probe:
+            get = probe["httpGet"]
+            port = _port_number(container.spec, get.get("port"))
+            status = process.http_probe(port, get.get("path", "/"), now)
+            if status is None:
+                ip = "10.244.0.1"
+                return (
+                    False,
+                    f'Get "http://{ip}:{port}{get.get("path", "/")}": dial tcp {ip}:{port}: connect: connection refused',
+                )
+            if 200 <= status < 400:
+                return True, ""
+            return False, f"HTTP probe failed with statuscode: {status}"
+        if "tcpSocket" in probe:
+            port = _port_number(container.spec, probe["tcpSocket"].get("port"))
+            if process.tcp_probe(port, now):
+                return True, ""
+            return False, f"dial tcp :{port}: connect: connection refused"
+        return True, ""
+
+    def _kill_for_restart(self, pod, runtime, container) -> None:
+        container.process.kill(self.ctx.now_ms)
+        self._container_exited(pod, runtime, container, SimpleNamespace(kind="exit", exit_code=137))
+
+    # readiness and phase -------------------------------------------------------------
+
+    def _update_readiness(self, pod: dict, runtime: PodRuntime) -> None:
+        now = self.ctx.now_ms
+        unready = [
+            c.name
+            for c in runtime.containers
+            if not (c.ready and c.process is not None and c.reported_running)
+        ]
+        if unready:
+            message = f"containers with unready status: [{' '.join(unready)}]"
+            podutil.set_condition(
+                pod, "ContainersReady", "False", now, "ContainersNotReady", message
+            )
+            podutil.set_condition(pod, "Ready", "False", now, "ContainersNotReady", message)
+        else:
+            podutil.set_condition(pod, "ContainersReady", "True", now)
+            podutil.set_condition(pod, "Ready", "True", now)
+        self._sort_conditions(pod)
+
+    @staticmethod
+    def _sort_conditions(pod: dict) -> None:
+        order = [
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+            "PodScheduled",
+        ]
+        pod["status"]["conditions"].sort(
+            key=lambda c: order.index(c["type"]) if c["type"] in order else 99
+        )
+
+    def _update_phase(self, pod: dict, runtime: PodRuntime) -> None:
+        statuses = pod["status"].get("containerStatuses") or []
+        if any("running" in s.get("state", {}) for s in statuses):
+            pod["status"]["phase"] = "Running"
+            return
+        policy = pod["spec"].get("restartPolicy", "Always")
+        terminated = [
+            s["state"]["terminated"] for s in statuses if "terminated" in s.get("state", {})
+        ]
+        if len(terminated) == len(statuses) and statuses:
+            if all(t["exitCode"] == 0 for t in terminated) and policy != "Always":
+                pod["status"]["phase"] = "Succeeded"
+            elif policy == "Never":
+                pod["status"]["phase"] = "Failed"
+
+    # termination ---------------------------------------------------------------------
+
+    def _start_termination(self, pod: dict, runtime: PodRuntime) -> None:
+        """SIGTERM every container; whatever still runs when the grace period ends gets SIGKILL."""
+        runtime.terminating = True
+        grace_ms = pod["metadata"].get("deletionGracePeriodSeconds", 30) * SECOND
+        now = self.ctx.now_ms
+        for container in runtime.containers:
+            if container.process is None:
+                continue
+            self._event(
+                pod, NORMAL, "Killing", f"Stopping container {container.name}", container.name
+            )
+            container.process.terminate(now)
+        self._later(1, self._await_stop, runtime, now + grace_ms)
+
+    def _await_stop(self, runtime: PodRuntime, deadline_ms: int) -> None:
+        now = self.ctx.now_ms
+        running = []
+        for container in runtime.containers:
+            process = container.process
+            if process is None:
+                continue
+            process.advance(now)
+            if process.exit_code is None:
+                running.append(container)
+        if not running:
+            self._finish_termination(runtime)
+            return
+        if now >= deadline_ms:
+            for container in running:
+                container.process.kill(now)
+            self._finish_termination(runtime)
+            return
+        due = min((c.process.next_event_ms() or deadline_ms) for c in running)
+        self._later(max(min(due, deadline_ms) - now, 1), self._await_stop, runtime, deadline_ms)
+
+    def _finish_termination(self, runtime: PodRuntime) -> None:
+        pod = self._pod(runtime)
+        self.pods.pop(runtime.uid, None)
+        if pod is None:
+            return
+        self.network.release_pod_ip(self.node_name, pod["status"].get("podIP"))
+        self.ctx.api.delete("Pod", runtime.namespace, runtime.name, grace_seconds=0)
+
+    # status helpers -------------------------------------------------------------------
+
+    def _waiting_status(self, container: ContainerRuntime, reason: str, previous=None) -> dict:
+        status = {
+            "image": container.spec.get("image", ""),
+            "imageID": "",
+            "lastState": (previous or {}).get("lastState", {}),
+            "name": container.name,
+            "ready": False,
+            "restartCount": container.restart_count,
+            "started": False,
+            "state": {"waiting": {"reason": reason}},
+        }
+        return status
+
+    def _container_status(self, pod: dict, name: str) -> dict | None:
+        for status in pod["status"].get("containerStatuses") or ():
+            if status["name"] == name:
+                return status
+        return None
+
+    def _replace_container_status(self, pod: dict, new_status: dict) -> None:
+        statuses = pod["status"].setdefault("containerStatuses", [])
+        for index, status in enumerate(statuses):
+            if status["name"] == new_status["name"]:
+                statuses[index] = new_status
+                return
+        statuses.append(new_status)
+
+    def _set_waiting(
+        self, pod: dict, container: ContainerRuntime, reason: str, message: str
+    ) -> None:
+        status = self._container_status(pod, container.name)
+        if status is None:
+            status = self._waiting_status(container, reason)
+            self._replace_container_status(pod, status)
+        status["state"] = {"waiting": {"message": message, "reason": reason}}
+        self.ctx.api.touch(pod)
+
+    # reads for kubectl --------------------------------------------------------------
+
+    def logs(self, pod: dict, container_name: str, previous: bool = False) -> list[str] | None:
+        """Log lines of the container's current (or last) instance, or of the one before it.
+
+        None when there is no such instance (never started, or the node lost it)."""
+        runtime = self.pods.get(pod["metadata"]["uid"])
+        if runtime is None:
+            return None
+        for container in runtime.containers:
+            if container.name == container_name:
+                process = container.previous_process if previous else container.last_process
+                return None if process is None else [line for _, line in process.logs()]
+        return None
+
+
+def _internal_ip(node: dict) -> str:
+    for address in node["status"].get("addresses") or ():
+        if address["type"] == "InternalIP":
+            return address["address"]
+    return ""
+
+
+def _port_number(container_spec: dict, port) -> int:
+    if isinstance(port, int):
+        return port
+    for item in container_spec.get("ports", []):
+        if item.get("name") == port:
+            return item["containerPort"]
+    try:
+        return int(port)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _exec_failure_text(process, command, code, now) -> str:
+    return f"command {_go_quote_list(command)} exited with {code}"
+
+
+def _go_quote_list(items) -> str:
+    return "[" + " ".join(items) + "]"
+
+
+def _go_seconds(ms: int) -> str:
+    """Go's time.Duration String for the pull message: `3.2s`, `512ms`."""
+    return _go_duration(ms)
+
+
+def _go_duration(ms: int) -> str:
+    if ms < 1000:
+        return f"{ms}ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        text = f"{seconds:.3f}".rstrip("0").rstrip(".")
+        return f"{text}s"
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{rest}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes}m{rest}s"

@@ -1,0 +1,35 @@
+"""Every node's kubelet, and the routing of pod changes to the kubelet that runs them."""
+
+from .kubelet import Kubelet
+
+
+class Kubelets:
+    def __init__(self, ctx, network):
+        self.ctx = ctx
+        self.network = network
+        self._by_node: dict[str, Kubelet] = {}
+        self.registered_ms: dict[str, int] = {}
+        ctx.store.watch("Pod", self._on_pod)
+
+    def get(self, node_name: str) -> Kubelet | None:
+        return self._by_node.get(node_name)
+
+    def add(self, node_name: str) -> Kubelet:
+        kubelet = Kubelet(self.ctx, node_name, self.network, self.ctx.rng)
+        self._by_node[node_name] = kubelet
+        self.registered_ms[node_name] = self.ctx.now_ms
+        return kubelet
+
+    def remove(self, node_name: str) -> None:
+        kubelet = self._by_node.pop(node_name, None)
+        if kubelet is not None:
+            kubelet.power_off()
+        self.registered_ms.pop(node_name, None)
+
+    def _on_pod(self, event_type: str, pod: dict) -> None:
+        if event_type == "DELETED":
+            return
+        node_name = pod["spec"].get("nodeName")
+        kubelet = self._by_node.get(node_name) if node_name else None
+        if kubelet is not None:
+            kubelet.sync(pod)

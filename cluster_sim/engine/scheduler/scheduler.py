@@ -1,0 +1,255 @@
+"""kube-scheduler's loop: take a pending pod, filter nodes, score them, bind the best.
+
+Pods that fit nowhere wait in the unschedulable set until the cluster changes
+in a way that could help (a node added or changed, a pod gone), then retry.
+"""
+
+from ..events import NORMAL, WARNING
+from ..podutil import set_condition
+from . import plugins
+from .cache import TERMINAL_PHASES, SchedulerCache
+from .framework import UNRESOLVABLE, CycleState, FilterFailure
+from .record import FULL_DETAIL_NODE_LIMIT, TOP_SCORED_KEPT, SchedulingRecord
+
+SCHEDULER_NAME = "default-scheduler"
+# numFeasibleNodesToFind (pkg/scheduler/schedule_one.go)
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE = 5
+
+
+def num_feasible_nodes_to_find(total: int) -> int:
+    if total < MIN_FEASIBLE_NODES_TO_FIND:
+        return total
+    percentage = max(50 - total // 125, MIN_FEASIBLE_NODES_PERCENTAGE)
+    return max(total * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
+
+
+class Scheduler:
+    name = SCHEDULER_NAME
+
+    def __init__(self, ctx, image_size, workload_selector):
+        self.ctx = ctx
+        self.cache = SchedulerCache()
+        self.records: dict[str, SchedulingRecord] = {}
+        self._active: dict[str, tuple[str, str]] = {}
+        self._unschedulable: dict[str, tuple[str, str]] = {}
+        self._node_order: list[str] | None = None
+        self._next_start = 0
+        self._image_nodes: dict[str, int] = {}
+        self.filters = [
+            plugins.NodeUnschedulable(),
+            plugins.NodeName(),
+            plugins.TaintToleration(),
+            plugins.NodeAffinity(),
+            plugins.NodePorts(),
+            plugins.NodeResourcesFit(),
+        ]
+        spread = plugins.PodTopologySpread(workload_selector)
+        self._spread = spread
+        self.scorers = [
+            self.filters[2],
+            self.filters[3],
+            self.filters[5],
+            spread,
+            plugins.NodeResourcesBalancedAllocation(),
+            plugins.ImageLocality(image_size, self._nodes_with_image),
+        ]
+        ctx.store.watch("Node", self._on_node)
+        ctx.store.watch("Pod", self._on_pod)
+
+    # watches ---------------------------------------------------------------
+
+    def _on_node(self, event_type: str, node: dict) -> None:
+        self.cache.on_node(event_type, node)
+        if event_type != "MODIFIED" or self._node_order is None:
+            self._node_order = None
+        self._recount_images()
+        self._retry_unschedulable()
+
+    def _on_pod(self, event_type: str, pod: dict) -> None:
+        self.cache.on_pod(event_type, pod)
+        uid = pod["metadata"]["uid"]
+        if event_type == "DELETED" or pod["metadata"].get("deletionTimestamp"):
+            self._active.pop(uid, None)
+            self._unschedulable.pop(uid, None)
+            if event_type == "DELETED" and pod["spec"].get("nodeName"):
+                self.records.pop(uid, None)
+                self._retry_unschedulable()
+            elif event_type == "DELETED":
+                self.records.pop(uid, None)
+            return
+        if pod["status"].get("phase") in TERMINAL_PHASES and pod["spec"].get("nodeName"):
+            self._retry_unschedulable()
+        if self._is_pending(pod) and uid not in self._unschedulable:
+            self._active[uid] = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+    def _is_pending(self, pod: dict) -> bool:
+        return (
+            not pod["spec"].get("nodeName")
+            and pod["spec"].get("schedulerName", SCHEDULER_NAME) == SCHEDULER_NAME
+        )
+
+    def _retry_unschedulable(self) -> None:
+        if self._unschedulable:
+            self._active.update(self._unschedulable)
+            self._unschedulable.clear()
+
+    def _recount_images(self) -> None:
+        counts: dict[str, int] = {}
+        for info in self.cache.nodes.values():
+            for image in info.images:
+                counts[image] = counts.get(image, 0) + 1
+        self._image_nodes = counts
+
+    def _nodes_with_image(self, image: str) -> int:
+        return self._image_nodes.get(image, 0)
+
+    # the loop --------------------------------------------------------------
+
+    def has_work(self) -> bool:
+        return bool(self._active)
+
+    def run(self) -> int:
+        """Attempt every pod in the active queue once; returns how many were tried."""
+        batch = list(self._active.items())
+        self._active.clear()
+        for uid, (namespace, name) in batch:
+            pod = self.ctx.store.get("Pod", namespace, name)
+            if pod is None or pod["metadata"]["uid"] != uid or not self._is_pending(pod):
+                continue
+            if pod["metadata"].get("deletionTimestamp"):
+                continue
+            self.schedule_one(pod)
+        return len(batch)
+
+    def schedule_one(self, pod: dict) -> SchedulingRecord:
+        uid = pod["metadata"]["uid"]
+        nodes = self._ordered_nodes()
+        requests, nonzero = self.cache.requests_of(pod)
+        state = CycleState(pod=pod, requests=requests, nonzero=nonzero, total_nodes=len(nodes))
+        record = SchedulingRecord(
+            namespace=pod["metadata"]["namespace"],
+            pod_name=pod["metadata"]["name"],
+            attempt_ms=self.ctx.timeline.now_ms,
+            total_nodes=len(nodes),
+        )
+        feasible = self._find_feasible(state, nodes, record)
+        self.records[uid] = record
+        if not feasible:
+            self._fail(pod, record)
+            return record
+        chosen = self._pick(state, feasible, record)
+        self._bind(pod, chosen, record)
+        return record
+
+    # phases ----------------------------------------------------------------
+
+    def _ordered_nodes(self) -> list:
+        if self._node_order is None:
+            self._node_order = sorted(self.cache.nodes)
+            self._next_start = 0
+        return [self.cache.nodes[name] for name in self._node_order]
+
+    def _find_feasible(self, state: CycleState, nodes: list, record: SchedulingRecord) -> list:
+        total = len(nodes)
+        wanted = num_feasible_nodes_to_find(total)
+        keep_detail = total <= FULL_DETAIL_NODE_LIMIT
+        feasible = []
+        evaluated = 0
+        start = self._next_start % total if total else 0
+        for offset in range(total):
+            info = nodes[(start + offset) % total]
+            evaluated += 1
+            failure = self._run_filters(state, info)
+            if failure is None:
+                feasible.append(info)
+                if len(feasible) >= wanted:
+                    break
+            else:
+                for reason in failure.reasons:
+                    record.reason_counts[reason] = record.reason_counts.get(reason, 0) + 1
+                if failure.code == UNRESOLVABLE:
+                    record.unresolvable_nodes += 1
+                if keep_detail:
+                    record.rejected[info.name] = (failure.plugin, failure.reasons)
+        # Upstream rotates the starting node so sampling spreads over the cluster.
+        if total:
+            self._next_start = (start + evaluated) % total
+        record.evaluated_nodes = evaluated
+        record.detail_trimmed = not keep_detail
+        return feasible
+
+    def _run_filters(self, state: CycleState, info) -> FilterFailure | None:
+        for plugin in self.filters:
+            failure = plugin.filter(state, info)
+            if failure is not None:
+                return failure
+        return None
+
+    def _pick(self, state: CycleState, feasible: list, record: SchedulingRecord):
+        if len(feasible) == 1:
+            only = feasible[0]
+            record.scores[only.name] = {"total": 0}
+            return only
+        self._spread.prepare(state, feasible)
+        totals = {info.name: 0 for info in feasible}
+        per_node: dict[str, dict[str, int]] = {info.name: {} for info in feasible}
+        for plugin in self.scorers:
+            raw = {info.name: plugin.score(state, info) for info in feasible}
+            weight = plugins.SCORE_WEIGHTS[plugin.name]
+            for name, score in plugin.normalize(raw).items():
+                per_node[name][plugin.name] = score * weight
+                totals[name] += score * weight
+        for name, total in totals.items():
+            per_node[name]["total"] = total
+        best = max(totals.values())
+        candidates = [info for info in feasible if totals[info.name] == best]
+        # selectHost: a random choice among the best-scoring nodes.
+        chosen = (
+            candidates[self.ctx.rng.randrange(len(candidates))]
+            if len(candidates) > 1
+            else candidates[0]
+        )
+        if len(per_node) > TOP_SCORED_KEPT and record.detail_trimmed:
+            top = sorted(per_node, key=lambda n: (-totals[n], n))[:TOP_SCORED_KEPT]
+            per_node = {name: per_node[name] for name in top}
+        record.scores = per_node
+        return chosen
+
+    def _bind(self, pod: dict, info, record: SchedulingRecord) -> None:
+        record.chosen_node = info.name
+        namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+        record.message = f"Successfully assigned {namespace}/{name} to {info.name}"
+        pod["spec"]["nodeName"] = info.name
+        set_condition(pod, "PodScheduled", "True", self.ctx.timeline.now_ms)
+        self.ctx.api.touch(pod)
+        self.ctx.events.record(pod, NORMAL, "Scheduled", record.message, component=SCHEDULER_NAME)
+
+    def _fail(self, pod: dict, record: SchedulingRecord) -> None:
+        record.message = failure_message(record)
+        uid = pod["metadata"]["uid"]
+        self._unschedulable[uid] = (record.namespace, record.pod_name)
+        set_condition(
+            pod, "PodScheduled", "False", self.ctx.timeline.now_ms, "Unschedulable", record.message
+        )
+        self.ctx.api.touch(pod)
+        self.ctx.events.record(
+            pod, WARNING, "FailedScheduling", record.message, component=SCHEDULER_NAME
+        )
+
+
+def failure_message(record: SchedulingRecord) -> str:
+    """FitError.Error() plus the preemption post-filter's summary, as kube-scheduler words them."""
+    total = record.total_nodes
+    if total == 0:
+        return "no nodes available to schedule pods"
+    histogram = sorted(f"{count} {reason}" for reason, count in record.reason_counts.items())
+    message = f"0/{total} nodes are available: {', '.join(histogram)}."
+    unresolvable = record.unresolvable_nodes
+    resolvable = total - unresolvable
+    parts = []
+    if unresolvable:
+        parts.append(f"{unresolvable} Preemption is not helpful for scheduling")
+    if resolvable:
+        parts.append(f"{resolvable} No preemption victims found for incoming pod")
+    return f"{message} preemption: 0/{total} nodes are available: {', '.join(sorted(parts))}."

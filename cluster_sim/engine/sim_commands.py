@@ -1,0 +1,157 @@
+"""`sim …` verbs: what a learner can do to the simulation itself (nodes, time, profile)."""
+
+from . import errors
+from .kubectl.args import UsageError
+from .profiles import PROFILES
+from .timefmt import human_duration, parse_duration
+
+NODE_FLAGS = {
+    "--cpu",
+    "--memory",
+    "--pods",
+    "--labels",
+    "--taints",
+    "--count",
+    "--prefix",
+    "--gpus",
+}
+USAGE = """sim commands:
+  sim node add NAME [--cpu 4] [--memory 8Gi] [--pods 110] [--labels k=v,...] [--taints k=v:Effect,...] [--gpus N]
+  sim node add --count N --prefix worker- [same options]
+  sim node kill NAME | restore NAME | remove NAME
+  sim advance DURATION          (30s, 5m, 1h30m)
+  sim profile realistic|fast
+  sim time"""
+
+
+def run_sim(cluster, words: list[str]) -> str:
+    try:
+        return _dispatch(cluster, words)
+    except UsageError as error:
+        return str(error)
+    except errors.ApiError as error:
+        return f"Error from server ({error.reason}): {error.message}"
+
+
+def _dispatch(cluster, words: list[str]) -> str:
+    if not words or words[0] in ("help", "--help", "-h"):
+        return USAGE
+    verb, rest = words[0], words[1:]
+    if verb == "advance":
+        if len(rest) != 1:
+            raise UsageError("error: usage: sim advance DURATION (e.g. 30s, 5m)")
+        try:
+            duration = parse_duration(rest[0])
+        except ValueError as error:
+            raise UsageError(f"error: {error}") from error
+        cluster.advance(duration)
+        return f"advanced {human_duration(duration)} (now {human_duration(cluster.now_ms)} since start)"
+    if verb == "time":
+        return f"{human_duration(cluster.now_ms)} since start (profile {cluster.profile.name})"
+    if verb == "profile":
+        if len(rest) != 1 or rest[0] not in PROFILES:
+            raise UsageError(f"error: usage: sim profile {'|'.join(PROFILES)}")
+        cluster.set_profile(rest[0])
+        return f"profile set to {rest[0]}: {cluster.profile.description}"
+    if verb == "node":
+        return _node(cluster, rest)
+    raise UsageError(f'error: unknown sim command "{verb}"\n{USAGE}')
+
+
+def _node(cluster, words: list[str]) -> str:
+    if not words:
+        raise UsageError(USAGE)
+    action, rest = words[0], words[1:]
+    if action == "add":
+        return _node_add(cluster, rest)
+    if action in ("kill", "restore", "remove"):
+        if len(rest) != 1:
+            raise UsageError(f"error: usage: sim node {action} NAME")
+        name = rest[0]
+        if action == "kill":
+            cluster.kill_node(name)
+            grace = cluster.profile.node_monitor_grace_ms // 1000
+            return f"node/{name} powered off (kubelet stopped; the control plane notices after {grace}s)"
+        if action == "restore":
+            cluster.restore_node(name)
+            return f"node/{name} powered on (kubelet starting)"
+        cluster.remove_node(name)
+        return f"node/{name} removed"
+    raise UsageError(f'error: unknown node action "{action}"\n{USAGE}')
+
+
+def _node_add(cluster, words: list[str]) -> str:
+    names, options = [], {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("--"):
+            key, _, value = word.partition("=")
+            if key not in NODE_FLAGS:
+                raise UsageError(f"error: unknown flag: {key}")
+            if not value:
+                index += 1
+                if index >= len(words):
+                    raise UsageError(f"error: flag needs an argument: {key}")
+                value = words[index]
+            options[key[2:]] = value
+        else:
+            names.append(word)
+        index += 1
+    count = int(options.pop("count", 0) or 0)
+    prefix = options.pop("prefix", "node-")
+    if count:
+        existing = {n["metadata"]["name"] for n in cluster.store.list("Node")}
+        names = []
+        number = 1
+        while len(names) < count:
+            candidate = f"{prefix}{number}"
+            if candidate not in existing:
+                names.append(candidate)
+            number += 1
+    if not names:
+        raise UsageError(
+            "error: usage: sim node add NAME [options] | sim node add --count N --prefix P"
+        )
+    kwargs = {
+        "cpu": options.get("cpu", "4"),
+        "memory": options.get("memory", "8Gi"),
+        "pods": int(options.get("pods", 110)),
+        "labels": _pairs(options.get("labels")),
+        "taints": _taints(options.get("taints")),
+    }
+    if options.get("gpus"):
+        kwargs["extended"] = {"nvidia.com/gpu": str(int(options["gpus"]))}
+    lines = []
+    for name in names:
+        cluster.add_node(name, **kwargs)
+        lines.append(f"node/{name} created")
+    if len(lines) > 10:
+        return f"{len(lines)} nodes created ({names[0]} … {names[-1]})"
+    return "\n".join(lines)
+
+
+def _pairs(text: str | None) -> dict:
+    if not text:
+        return {}
+    result = {}
+    for item in text.split(","):
+        key, _, value = item.partition("=")
+        result[key] = value
+    return result
+
+
+def _taints(text: str | None) -> list[dict]:
+    if not text:
+        return []
+    taints = []
+    for item in text.split(","):
+        key_value, _, effect = item.rpartition(":")
+        if effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            raise UsageError(f"error: invalid taint effect: {effect}, unsupported taint effect")
+        key, _, value = key_value.partition("=")
+        taint = {"effect": effect, "key": key}
+        if value:
+            taint["value"] = value
+        taints.append(taint)
+    return taints
