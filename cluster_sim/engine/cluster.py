@@ -20,7 +20,9 @@ from .controllers.podgc import PodGarbageCollector
 from .controllers.replicaset import ReplicaSetController
 from .controllers.serviceaccounts import ServiceAccountsController
 from .events import NORMAL, EventRecorder
+from .graph import cluster_graph, owner_chain
 from .ipam import NodeNetwork
+from .kube_proxy import KubeProxy
 from .kubelets import Kubelets
 from .nodes import node_manifest, ready_conditions
 from .profiles import PROFILES
@@ -51,7 +53,7 @@ class Cluster:
         )
         self.network = NodeNetwork()
         self.kubelets = Kubelets(self.ctx, self.network)
-        self.scheduler = Scheduler(self.ctx, self._image_size, self._workload_selector)
+        self.scheduler = Scheduler(self.ctx, self._image_size)
         self.node_lifecycle = NodeLifecycleController(self.ctx, self.kubelets)
         self.controllers = [
             DeploymentController(self.ctx),
@@ -63,6 +65,7 @@ class Cluster:
             self.node_lifecycle,
         ]
         self.pod_gc = PodGarbageCollector(self.ctx)
+        self.kube_proxy = KubeProxy(store, random.Random(seed ^ 0x5EED))
         self._boot()
 
     # --- the facade ----------------------------------------------------------
@@ -228,6 +231,19 @@ class Cluster:
         pod = self.ctx.store.get("Pod", namespace, pod_name)
         return self.scheduler.records.get(pod["metadata"]["uid"]) if pod else None
 
+    def graph(self, namespace: str | None = None):
+        """networkx DiGraph of nodes, workloads, pods and services (see graph.py)."""
+        return cluster_graph(self.ctx.store, namespace)
+
+    def owner_chain(self, obj: dict) -> list[dict]:
+        return owner_chain(self.ctx.store, obj)
+
+    def pod_usage(self, pod: dict) -> tuple[int, int] | None:
+        """(milli-cpu, memory bytes) the pod's running containers use now; None if none run."""
+        node_name = pod["spec"].get("nodeName")
+        kubelet = self.kubelets.get(node_name) if node_name else None
+        return kubelet.usage(pod) if kubelet is not None and kubelet.powered else None
+
     def events_for(self, obj: dict) -> list[dict]:
         uid = obj["metadata"].get("uid")
         namespace = obj["metadata"].get("namespace") or "default"
@@ -268,11 +284,3 @@ class Cluster:
             return resolve_image(image).size_bytes
         except ImagePullError:
             return 0
-
-    def _workload_selector(self, pod: dict) -> dict | None:
-        for ref in pod["metadata"].get("ownerReferences") or ():
-            if ref.get("controller") and ref["kind"] == "ReplicaSet":
-                rs = self.ctx.store.get("ReplicaSet", pod["metadata"]["namespace"], ref["name"])
-                if rs:
-                    return rs["spec"].get("selector")
-        return None

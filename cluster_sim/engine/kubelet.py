@@ -787,6 +787,18 @@ class Kubelet:
 
     # reads for kubectl --------------------------------------------------------------
 
+    def usage(self, pod: dict) -> tuple[int, int] | None:
+        runtime = self.pods.get(pod["metadata"]["uid"])
+        if runtime is None:
+            return None
+        running = [
+            c.process for c in runtime.containers if c.process is not None and c.reported_running
+        ]
+        if not running:
+            return None
+        now = self.ctx.now_ms
+        return sum(p.cpu_millis(now) for p in running), sum(p.memory_bytes(now) for p in running)
+
     def logs(self, pod: dict, container_name: str, previous: bool = False) -> list[str] | None:
         """Log lines of the container's current (or last) instance, or of the one before it.
 

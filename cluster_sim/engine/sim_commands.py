@@ -1,6 +1,7 @@
 """`sim …` verbs: what a learner can do to the simulation itself (nodes, time, profile)."""
 
 from . import errors
+from .kube_proxy import NoEndpoints
 from .kubectl.args import UsageError
 from .profiles import PROFILES
 from .timefmt import human_duration, parse_duration
@@ -21,6 +22,7 @@ USAGE = """sim commands:
   sim node kill NAME | restore NAME | remove NAME
   sim advance DURATION          (30s, 5m, 1h30m)
   sim profile realistic|fast
+  sim request SERVICE [--count N] [-n NAMESPACE]   (connections through kube-proxy)
   sim time"""
 
 
@@ -55,6 +57,8 @@ def _dispatch(cluster, words: list[str]) -> str:
         return f"profile set to {rest[0]}: {cluster.profile.description}"
     if verb == "node":
         return _node(cluster, rest)
+    if verb == "request":
+        return _request(cluster, rest)
     raise UsageError(f'error: unknown sim command "{verb}"\n{USAGE}')
 
 
@@ -155,3 +159,41 @@ def _taints(text: str | None) -> list[dict]:
             taint["value"] = value
         taints.append(taint)
     return taints
+
+
+def _request(cluster, words: list[str]) -> str:
+    """Open N connections to a Service and show which pods kube-proxy sent them to."""
+    namespace, count, names = "default", 10, []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in ("-n", "--namespace", "--count") and index + 1 < len(words):
+            if word == "--count":
+                count = int(words[index + 1])
+            else:
+                namespace = words[index + 1]
+            index += 2
+            continue
+        names.append(word)
+        index += 1
+    if len(names) != 1 or not 1 <= count <= 10_000:
+        raise UsageError("error: usage: sim request SERVICE [--count N (1-10000)] [-n NAMESPACE]")
+    service = cluster.api.get("Service", namespace, names[0])
+    spec = service["spec"]
+    port = (spec.get("ports") or [{}])[0].get("port", 80)
+    target = f"{spec.get('clusterIP')}:{port}"
+    tally: dict[tuple[str, str], int] = {}
+    try:
+        for _ in range(count):
+            endpoint = cluster.kube_proxy.route(namespace, names[0])
+            tally[endpoint] = tally.get(endpoint, 0) + 1
+    except NoEndpoints:
+        return (
+            f"{count} requests to service/{names[0]} ({target}): all refused "
+            "(no ready endpoints; kube-proxy rejects connections to a Service without endpoints)"
+        )
+    lines = [f"{count} requests to service/{names[0]} ({target}) went to:"]
+    width = max(len(pod) for _, pod in tally)
+    for (ip, pod), hits in sorted(tally.items(), key=lambda item: item[0][1]):
+        lines.append(f"  {pod.ljust(width)}  {ip.ljust(15)}  {hits}")
+    return "\n".join(lines)

@@ -15,6 +15,23 @@ from .args import UsageError
 from .resources import kind_info, object_ref, qualified_plural
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# Kinds whose behaviour the engine simulates, or that are plain data nothing acts on.
+SIMULATED_OR_DATA = {
+    "Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "EndpointSlice", "Namespace",
+    "Node", "Event", "ServiceAccount", "ConfigMap", "Secret", "Lease",
+}  # fmt: skip
+
+
+def not_simulated_warning(kind: str) -> str | None:
+    """Said the way the API server's warnings are printed, so output stays kubectl-shaped."""
+    if kind in SIMULATED_OR_DATA:
+        return None
+    return (
+        f"Warning: ClusterLab stores {kind} objects but does not simulate them yet: "
+        "no controller acts on this one"
+    )
+
+
 USER_FIELDS_SKIPPED = ("status",)
 
 
@@ -52,6 +69,9 @@ def create_documents(
             obj = copy.deepcopy(document)
             _set_namespace(obj, namespace)
             created = cluster.api.create(obj)
+            warning = not_simulated_warning(created["kind"])
+            if warning:
+                lines.append(warning)
             lines.append(f"{object_ref(created)} created")
         except errors.ApiError as error:
             lines.append(_server_error(error, document, source, "creating"))
@@ -74,7 +94,9 @@ def _apply_one(cluster, document: dict, source: str, namespace: str | None) -> s
         obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
         created = cluster.api.create(obj)
         cluster.settle()
-        return f"{object_ref(created)} created"
+        warning = not_simulated_warning(created["kind"])
+        prefix = f"{warning}\n" if warning else ""
+        return f"{prefix}{object_ref(created)} created"
     message = check_object(document, live, source)
     if message:
         return message

@@ -11,6 +11,7 @@ from .apply import apply_documents, create_documents, load
 from .args import Invocation, UsageError
 from .get import run_get
 from .resources import display_type, object_ref, qualified_plural, resolve, split_targets
+from .top import run_top
 
 WAIT_LIMIT_MS = 15 * 60 * SECOND
 
@@ -609,4 +610,5 @@ VERBS = {
     "drain": drain,
     "label": label,
     "logs": logs,
+    "top": run_top,
 }

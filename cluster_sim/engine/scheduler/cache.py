@@ -82,6 +82,10 @@ class SchedulerCache:
         self._placed: dict[str, str] = {}
         self._placed_by_node: dict[str, dict[str, dict]] = {}
         self._requests: dict[str, tuple[dict[str, int], tuple[int, int]]] = {}
+        # owner uid -> node -> how many of its pods (not terminating) sit there: what
+        # default topology spreading counts, kept incrementally instead of scanning pods.
+        self.owner_counts: dict[str, dict[str, int]] = {}
+        self._counted: dict[str, tuple[str, str]] = {}
 
     def requests_of(self, pod: dict) -> tuple[dict[str, int], tuple[int, int]]:
         uid = pod["metadata"]["uid"]
@@ -127,3 +131,37 @@ class SchedulerCache:
                 info.add_pod(uid, pod, *self.requests_of(pod))
         if event_type == "DELETED":
             self._requests.pop(uid, None)
+        self._count_for_spreading(
+            uid, pod, occupies and not pod["metadata"].get("deletionTimestamp")
+        )
+
+    def _count_for_spreading(self, uid: str, pod: dict, counts: bool) -> None:
+        previous = self._counted.get(uid)
+        current = None
+        if counts:
+            owner = _controller_uid(pod)
+            if owner is not None:
+                current = (owner, pod["spec"]["nodeName"])
+        if previous == current:
+            return
+        if previous is not None:
+            owner, node = previous
+            per_node = self.owner_counts[owner]
+            per_node[node] -= 1
+            if not per_node[node]:
+                del per_node[node]
+                if not per_node:
+                    del self.owner_counts[owner]
+            del self._counted[uid]
+        if current is not None:
+            owner, node = current
+            per_node = self.owner_counts.setdefault(owner, {})
+            per_node[node] = per_node.get(node, 0) + 1
+            self._counted[uid] = current
+
+
+def _controller_uid(pod: dict) -> str | None:
+    for ref in pod["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return ref["uid"]
+    return None

@@ -5,7 +5,6 @@ Each reason string is the one kube-scheduler reports (pkg/scheduler/framework/pl
 
 import math
 
-from ..labels import matches_selector
 from .cache import NodeInfo
 from .framework import (
     MAX_NODE_SCORE,
@@ -197,53 +196,44 @@ class ImageLocality:
 
 
 class PodTopologySpread:
-    """Default constraints only: spread a workload's pods across hostnames (ScheduleAnyway).
+    """Default constraints: spread a workload's pods across hostnames and zones (ScheduleAnyway).
 
-    Upstream's system defaults also spread across zones; nodes here rarely carry
-    zone labels, and when they do the zone constraint is applied too.
+    The system default constraints select a pod's siblings with its controller's
+    selector; for a ReplicaSet's pods that is exactly the pods it owns, which the
+    scheduler cache counts per node as they come and go.
     """
 
     name = "PodTopologySpread"
-    HOSTNAME = "kubernetes.io/hostname"
     ZONE = "topology.kubernetes.io/zone"
 
-    def __init__(self, workload_selector):
-        self._workload_selector = workload_selector
+    def __init__(self, owner_counts):
+        self._owner_counts = owner_counts
 
     def prepare(self, state: CycleState, nodes: list[NodeInfo]) -> None:
-        selector = self._workload_selector(state.pod)
-        state.data["spread_selector"] = selector
-        if selector is None:
+        owner = _controller_uid(state.pod)
+        per_node = self._owner_counts.get(owner, {}) if owner else None
+        state.data["spread_counts"] = per_node
+        if per_node is None:
             return
-        namespace = state.pod["metadata"].get("namespace")
-        zone_counts: dict[str, int] = {}
+        zones: dict[str, int] = {}
         for info in nodes:
             zone = (info.node["metadata"].get("labels") or {}).get(self.ZONE)
             if zone is not None:
-                zone_counts.setdefault(zone, 0)
-                zone_counts[zone] += self._matching(info, selector, namespace)
-        state.data["spread_zones"] = zone_counts
-
-    def _matching(self, info: NodeInfo, selector: dict, namespace: str) -> int:
-        return sum(
-            1
-            for pod in info.pods.values()
-            if pod["metadata"].get("namespace") == namespace
-            and not pod["metadata"].get("deletionTimestamp")
-            and matches_selector(pod["metadata"].get("labels"), selector)
-        )
+                zones[zone] = zones.get(zone, 0) + per_node.get(info.name, 0)
+        state.data["spread_zones"] = zones
+        # Upstream weighs each constraint by log(number of domains + 2).
+        state.data["spread_weight"] = math.log(state.total_nodes + 2)
+        state.data["zone_weight"] = math.log(len(zones) + 2) if zones else 0.0
 
     def score(self, state: CycleState, node: NodeInfo) -> int:
-        selector = state.data.get("spread_selector")
-        if selector is None:
+        per_node = state.data.get("spread_counts")
+        if per_node is None:
             return 0
-        namespace = state.pod["metadata"].get("namespace")
-        # Upstream weighs each constraint by log(number of domains + 2).
-        score = self._matching(node, selector, namespace) * math.log(state.total_nodes + 2)
-        zones = state.data.get("spread_zones") or {}
-        zone = (node.node["metadata"].get("labels") or {}).get(self.ZONE)
-        if zone is not None and zones:
-            score += zones.get(zone, 0) * math.log(len(zones) + 2)
+        score = per_node.get(node.name, 0) * state.data["spread_weight"]
+        zones = state.data["spread_zones"]
+        if zones:
+            zone = (node.node["metadata"].get("labels") or {}).get(self.ZONE)
+            score += zones.get(zone, 0) * state.data["zone_weight"]
         return round(score)
 
     def normalize(self, scores: dict[str, int]) -> dict[str, int]:
@@ -255,6 +245,13 @@ class PodTopologySpread:
         return {
             name: MAX_NODE_SCORE * (highest + lowest - s) // highest for name, s in scores.items()
         }
+
+
+def _controller_uid(pod: dict) -> str | None:
+    for ref in pod["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return ref["uid"]
+    return None
 
 
 # --- shared helpers -------------------------------------------------------------

@@ -27,7 +27,7 @@ def num_feasible_nodes_to_find(total: int) -> int:
 class Scheduler:
     name = SCHEDULER_NAME
 
-    def __init__(self, ctx, image_size, workload_selector):
+    def __init__(self, ctx, image_size):
         self.ctx = ctx
         self.cache = SchedulerCache()
         self.records: dict[str, SchedulingRecord] = {}
@@ -44,7 +44,7 @@ class Scheduler:
             plugins.NodePorts(),
             plugins.NodeResourcesFit(),
         ]
-        spread = plugins.PodTopologySpread(workload_selector)
+        spread = plugins.PodTopologySpread(self.cache.owner_counts)
         self._spread = spread
         self.scorers = [
             self.filters[2],
