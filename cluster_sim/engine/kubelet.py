@@ -359,7 +359,7 @@ class Kubelet:
         limits = (spec.get("resources") or {}).get("limits") or {}
         container.generation += 1
         container.container_id = f"containerd://{self.rng.getrandbits(256):064x}"
-        container.image_id = f"{ref.repository}@{ref.digest}"
+        container.image_id = ref.image_id
         try:
             container.process = ContainerProcess(
                 ref.info,
