@@ -26,6 +26,7 @@ from .kube_proxy import KubeProxy
 from .kubelets import Kubelets
 from .nodes import node_manifest, ready_conditions
 from .profiles import PROFILES
+from .runtime import ImagePullError, resolve_image
 from .scheduler import Scheduler
 from .store import Store
 from .timefmt import SECOND, rfc3339
@@ -53,7 +54,7 @@ class Cluster:
         )
         self.network = NodeNetwork()
         self.kubelets = Kubelets(self.ctx, self.network)
-        self.scheduler = Scheduler(self.ctx, self._image_size)
+        self.scheduler = Scheduler(self.ctx, _image_info)
         self.node_lifecycle = NodeLifecycleController(self.ctx, self.kubelets)
         self.controllers = [
             DeploymentController(self.ctx),
@@ -277,10 +278,11 @@ class Cluster:
         )
         self.settle()
 
-    def _image_size(self, image: str) -> int:
-        from .runtime import ImagePullError, resolve_image
 
-        try:
-            return resolve_image(image).size_bytes
-        except ImagePullError:
-            return 0
+def _image_info(image: str) -> tuple[str, int] | None:
+    """(the name a node lists the image under, its size), or None for an image that cannot exist."""
+    try:
+        ref = resolve_image(image)
+    except ImagePullError:
+        return None
+    return ref.name, ref.size_bytes

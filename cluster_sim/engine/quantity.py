@@ -7,6 +7,7 @@ Values are kept exact with Fraction so `0.1` cpu is exactly 100 millicores.
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {
@@ -82,7 +83,14 @@ def to_bytes(value) -> int:
 
 def resource_amount(resource: str, value) -> int:
     """The integer unit the scheduler counts in: millicores for cpu, else base units."""
+    if isinstance(value, str):
+        return _cached_amount(resource == "cpu", value)
     return cpu_millis(value) if resource == "cpu" else to_bytes(value)
+
+
+@lru_cache(maxsize=4096)
+def _cached_amount(is_cpu: bool, value: str) -> int:
+    return cpu_millis(value) if is_cpu else to_bytes(value)
 
 
 def format_cpu(millis: int) -> str:

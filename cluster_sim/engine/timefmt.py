@@ -7,6 +7,7 @@ k8s.io/apimachinery/pkg/util/duration (HumanDuration) and kubectl describe
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 EPOCH = datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)
 
@@ -19,6 +20,7 @@ def to_datetime(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
 
 
+@lru_cache(maxsize=8192)
 def rfc3339(ms: int) -> str:
     """`2026-01-05T09:00:00Z`: the API's metav1.Time (second precision)."""
     return to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")

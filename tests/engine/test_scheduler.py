@@ -18,7 +18,7 @@ def control_plane():
     api = APIServer(store, timeline, rng)
     ctx = Context(store, api, timeline, EventRecorder(api, timeline), rng, REALISTIC)
     api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}})
-    scheduler = Scheduler(ctx, image_size=lambda image: 0)
+    scheduler = Scheduler(ctx, image_info=lambda image: None)
     return ctx, scheduler
 
 

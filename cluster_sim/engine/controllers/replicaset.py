@@ -5,10 +5,9 @@ from the template with generated names, deletes the least valuable pods first,
 and reports replicas / ready / available in status.
 """
 
-import copy
-
 from .. import podutil
 from ..events import NORMAL
+from ..jsoncopy import clone
 from ..labels import matches_selector
 from ..timefmt import parse_rfc3339
 from .base import Controller, controller_ref, owner_reference
@@ -108,7 +107,7 @@ class ReplicaSetController(Controller):
     def _create_pods(self, rs: dict, count: int) -> None:
         template = rs["spec"]["template"]
         for _ in range(count):
-            meta = copy.deepcopy(template.get("metadata") or {})
+            meta = clone(template.get("metadata") or {})
             meta.pop("name", None)
             meta["generateName"] = rs["metadata"]["name"] + "-"
             meta["namespace"] = rs["metadata"]["namespace"]
@@ -117,7 +116,7 @@ class ReplicaSetController(Controller):
                 "apiVersion": "v1",
                 "kind": "Pod",
                 "metadata": meta,
-                "spec": copy.deepcopy(template.get("spec") or {}),
+                "spec": clone(template.get("spec") or {}),
             }
             created = self.ctx.api.create(pod)
             self.ctx.events.record(

@@ -86,6 +86,9 @@ class SchedulerCache:
         # default topology spreading counts, kept incrementally instead of scanning pods.
         self.owner_counts: dict[str, dict[str, int]] = {}
         self._counted: dict[str, tuple[str, str]] = {}
+        self.count_listener = (
+            None  # called (owner, node, delta) so the node table can mirror counts
+        )
 
     def requests_of(self, pod: dict) -> tuple[dict[str, int], tuple[int, int]]:
         uid = pod["metadata"]["uid"]
@@ -148,6 +151,8 @@ class SchedulerCache:
             owner, node = previous
             per_node = self.owner_counts[owner]
             per_node[node] -= 1
+            if self.count_listener:
+                self.count_listener(owner, node, -1)
             if not per_node[node]:
                 del per_node[node]
                 if not per_node:
@@ -158,6 +163,8 @@ class SchedulerCache:
             per_node = self.owner_counts.setdefault(owner, {})
             per_node[node] = per_node.get(node, 0) + 1
             self._counted[uid] = current
+            if self.count_listener:
+                self.count_listener(owner, node, 1)
 
 
 def _controller_uid(pod: dict) -> str | None:

@@ -175,18 +175,18 @@ class ImageLocality:
     MIN_THRESHOLD = 23 * 1024 * 1024
     MAX_CONTAINER_THRESHOLD = 1000 * 1024 * 1024
 
-    def __init__(self, image_size, nodes_with_image):
-        self._image_size = image_size
+    def __init__(self, image_info, nodes_with_image):
+        self._image_info = image_info  # image as written -> (name as nodes list it, size) or None
         self._nodes_with_image = nodes_with_image
 
     def score(self, state: CycleState, node: NodeInfo) -> int:
         containers = state.pod["spec"].get("containers", [])
         total = 0
         for container in containers:
-            image = container.get("image", "")
-            if image in node.images:
-                spread = self._nodes_with_image(image) / max(state.total_nodes, 1)
-                total += int(self._image_size(image) * spread)
+            info = self._image_info(container.get("image", ""))
+            if info is not None and info[0] in node.images:
+                spread = self._nodes_with_image(info[0]) / max(state.total_nodes, 1)
+                total += int(info[1] * spread)
         max_threshold = self.MAX_CONTAINER_THRESHOLD * max(len(containers), 1)
         total = min(max(total, self.MIN_THRESHOLD), max_threshold)
         return MAX_NODE_SCORE * (total - self.MIN_THRESHOLD) // (max_threshold - self.MIN_THRESHOLD)

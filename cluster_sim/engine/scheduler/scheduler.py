@@ -6,7 +6,7 @@ in a way that could help (a node added or changed, a pod gone), then retry.
 
 from ..events import NORMAL, WARNING
 from ..podutil import set_condition
-from . import plugins
+from . import batch, plugins
 from .cache import TERMINAL_PHASES, SchedulerCache
 from .framework import UNRESOLVABLE, CycleState, FilterFailure
 from .record import FULL_DETAIL_NODE_LIMIT, TOP_SCORED_KEPT, SchedulingRecord
@@ -27,9 +27,12 @@ def num_feasible_nodes_to_find(total: int) -> int:
 class Scheduler:
     name = SCHEDULER_NAME
 
-    def __init__(self, ctx, image_size):
+    def __init__(self, ctx, image_info, batch_threshold: int = FULL_DETAIL_NODE_LIMIT):
         self.ctx = ctx
         self.cache = SchedulerCache()
+        self.table = batch.NodeTable(self.cache)
+        # Above this many nodes the cycle runs over arrays (batch.py); same decisions.
+        self.batch_threshold = batch_threshold
         self.records: dict[str, SchedulingRecord] = {}
         self._active: dict[str, tuple[str, str]] = {}
         self._unschedulable: dict[str, tuple[str, str]] = {}
@@ -52,7 +55,7 @@ class Scheduler:
             self.filters[5],
             spread,
             plugins.NodeResourcesBalancedAllocation(),
-            plugins.ImageLocality(image_size, self._nodes_with_image),
+            plugins.ImageLocality(image_info, self._nodes_with_image),
         ]
         ctx.store.watch("Node", self._on_node)
         ctx.store.watch("Pod", self._on_pod)
@@ -61,6 +64,7 @@ class Scheduler:
 
     def _on_node(self, event_type: str, node: dict) -> None:
         self.cache.on_node(event_type, node)
+        self.table.node_changed(node["metadata"]["name"], removed=event_type == "DELETED")
         if event_type != "MODIFIED" or self._node_order is None:
             self._node_order = None
         self._recount_images()
@@ -68,6 +72,8 @@ class Scheduler:
 
     def _on_pod(self, event_type: str, pod: dict) -> None:
         self.cache.on_pod(event_type, pod)
+        if pod["spec"].get("nodeName"):
+            self.table.usage_changed(pod["spec"]["nodeName"])
         uid = pod["metadata"]["uid"]
         if event_type == "DELETED" or pod["metadata"].get("deletionTimestamp"):
             self._active.pop(uid, None)
@@ -123,6 +129,10 @@ class Scheduler:
         return len(batch)
 
     def schedule_one(self, pod: dict) -> SchedulingRecord:
+        if len(self.cache.nodes) > self.batch_threshold and not batch.wants_host_ports(pod):
+            self.table.ensure()
+            if not self.table.has_zones():
+                return self._schedule_one_batch(pod)
         uid = pod["metadata"]["uid"]
         nodes = self._ordered_nodes()
         requests, nonzero = self.cache.requests_of(pod)
@@ -142,13 +152,39 @@ class Scheduler:
         self._bind(pod, chosen, record)
         return record
 
+    def _schedule_one_batch(self, pod: dict) -> SchedulingRecord:
+        names = self._node_names()
+        total = len(names)
+        requests, nonzero = self.cache.requests_of(pod)
+        state = CycleState(pod=pod, requests=requests, nonzero=nonzero, total_nodes=total)
+        record = SchedulingRecord(
+            namespace=pod["metadata"]["namespace"],
+            pod_name=pod["metadata"]["name"],
+            attempt_ms=self.ctx.timeline.now_ms,
+            total_nodes=total,
+        )
+        start = self._next_start % total
+        chosen, evaluated = batch.schedule_batch(
+            self, state, record, start, num_feasible_nodes_to_find(total)
+        )
+        self._next_start = (start + evaluated) % total
+        self.records[pod["metadata"]["uid"]] = record
+        if chosen is None:
+            self._fail(pod, record)
+        else:
+            self._bind(pod, self.cache.nodes[chosen], record)
+        return record
+
     # phases ----------------------------------------------------------------
 
-    def _ordered_nodes(self) -> list:
+    def _node_names(self) -> list[str]:
         if self._node_order is None:
             self._node_order = sorted(self.cache.nodes)
             self._next_start = 0
-        return [self.cache.nodes[name] for name in self._node_order]
+        return self._node_order
+
+    def _ordered_nodes(self) -> list:
+        return [self.cache.nodes[name] for name in self._node_names()]
 
     def _find_feasible(self, state: CycleState, nodes: list, record: SchedulingRecord) -> list:
         total = len(nodes)
