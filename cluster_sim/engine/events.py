@@ -1,15 +1,20 @@
-"""Events, recorded and aggregated as client-go's EventRecorder and EventCorrelator do.
+"""Events, written as components write them through client-go's EventRecorder.
 
-An identical event (same source, object, type, reason and message) bumps
-`count` and `lastTimestamp` on the existing Event instead of creating a new
-one; Events expire an hour after their last update (kube-apiserver --event-ttl).
+See event_correlator.py for how repeats are counted, similar events combined and
+floods throttled. Events expire an hour after their last update (kube-apiserver
+--event-ttl).
 """
 
 from .errors import ApiError
+from .event_correlator import EventCorrelator
 from .timefmt import EPOCH, HOUR, parse_rfc3339, rfc3339
 from .timeline import Timeline
 
 EVENT_TTL_MS = 1 * HOUR
+EPOCH_UNIX_MS = int(EPOCH.timestamp() * 1000)
+# kube-scheduler writes through the events.k8s.io API (EventSeries), which has no
+# spam filter or message aggregation; repeats still become a count.
+UNTHROTTLED_COMPONENTS = ("default-scheduler",)
 
 NORMAL = "Normal"
 WARNING = "Warning"
@@ -19,7 +24,7 @@ class EventRecorder:
     def __init__(self, api, timeline: Timeline):
         self._api = api
         self._timeline = timeline
-        self._by_key: dict[tuple, tuple[str, str]] = {}
+        self._correlator = EventCorrelator()
         self._sequence = 0
 
     def record(
@@ -35,11 +40,33 @@ class EventRecorder:
     ) -> dict | None:
         meta = obj["metadata"]
         namespace = meta.get("namespace") or "default"
+        uid = meta.get("uid", meta["name"])
+        api_version = obj.get("apiVersion", "v1")
+        source = (component, host or "", obj["kind"], namespace, meta["name"], uid, api_version)
+        event_key = (*source, field_path or "", event_type, reason, message)
+        aggregate_key = (*source, event_type, reason)
+        now = self._timeline.now_ms
+        if component in UNTHROTTLED_COMPONENTS:
+            decision = self._correlator.correlate(event_key, event_key, event_key, message, now)
+            decision.write = True
+        else:
+            decision = self._correlator.correlate(event_key, aggregate_key, source, message, now)
+        if not decision.write:
+            return None
+        observed = decision.observed
+        existing = (
+            self._api.find("Event", namespace, observed.name) if observed.name is not None else None
+        )
+        if existing is not None:
+            existing["count"] = observed.count
+            existing["lastTimestamp"] = rfc3339(now)
+            existing["message"] = decision.message
+            return self._api.touch(existing)
         involved = {
-            "apiVersion": obj.get("apiVersion", "v1"),
+            "apiVersion": api_version,
             "kind": obj["kind"],
             "name": meta["name"],
-            "uid": meta.get("uid", meta["name"]),
+            "uid": uid,
         }
         if meta.get("namespace"):
             involved["namespace"] = meta["namespace"]
@@ -47,46 +74,21 @@ class EventRecorder:
             involved["fieldPath"] = field_path
         if meta.get("resourceVersion"):
             involved["resourceVersion"] = meta["resourceVersion"]
-        key = (
-            component,
-            host,
-            involved["kind"],
-            namespace,
-            involved["name"],
-            involved["uid"],
-            field_path,
-            event_type,
-            reason,
-            message,
-        )
-        now = rfc3339(self._timeline.now_ms)
-        existing_ref = self._by_key.get(key)
-        if existing_ref is not None:
-            existing = self._api.find("Event", *existing_ref)
-            if existing is not None:
-                existing["count"] += 1
-                existing["lastTimestamp"] = now
-                existing["involvedObject"] = involved
-                return self._api.touch(existing)
         self._sequence += 1
         # Upstream names events "<object>.<unix nanoseconds in hex>".
-        epoch_ms = int(EPOCH.timestamp() * 1000)
-        stamp = (self._timeline.now_ms + epoch_ms) * 1_000_000 + self._sequence
-        source = {"component": component}
-        if host:
-            source["host"] = host
+        stamp = (now + EPOCH_UNIX_MS) * 1_000_000 + self._sequence
         event = {
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {"name": f"{meta['name']}.{stamp:x}", "namespace": namespace},
             "involvedObject": involved,
             "reason": reason,
-            "message": message,
+            "message": decision.message,
             "type": event_type,
-            "source": source,
-            "firstTimestamp": now,
-            "lastTimestamp": now,
-            "count": 1,
+            "source": {"component": component, "host": host} if host else {"component": component},
+            "firstTimestamp": rfc3339(observed.first_ms),
+            "lastTimestamp": rfc3339(now),
+            "count": observed.count,
             "eventTime": None,
             "reportingComponent": component,
             "reportingInstance": host or "",
@@ -97,19 +99,22 @@ class EventRecorder:
             # client-go's recorder drops an event it cannot write (e.g. its namespace
             # is being deleted); recording must never break the component.
             return None
-        self._by_key[key] = (namespace, created["metadata"]["name"])
-        self._timeline.call_later(EVENT_TTL_MS, self._expire, key)
+        observed.name = created["metadata"]["name"]
+        self._timeline.call_later(
+            EVENT_TTL_MS, self._expire, namespace, observed.name, decision.cache_key
+        )
         return created
 
-    def _expire(self, key: tuple) -> None:
-        ref = self._by_key.get(key)
-        event = self._api.find("Event", *ref) if ref else None
+    def _expire(self, namespace: str, name: str, cache_key: tuple) -> None:
+        """kube-apiserver --event-ttl: an event goes an hour after its last update."""
+        event = self._api.find("Event", namespace, name)
         if event is None:
-            self._by_key.pop(key, None)
             return
         age_ms = self._timeline.now_ms - parse_rfc3339(event["lastTimestamp"])
         if age_ms >= EVENT_TTL_MS:
-            self._by_key.pop(key, None)
-            self._api.delete("Event", *ref)
+            self._correlator.forget(cache_key)
+            self._api.delete("Event", namespace, name)
         else:
-            self._timeline.call_later(EVENT_TTL_MS - age_ms, self._expire, key)
+            self._timeline.call_later(
+                EVENT_TTL_MS - age_ms, self._expire, namespace, name, cache_key
+            )

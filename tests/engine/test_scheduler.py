@@ -114,8 +114,9 @@ def test_least_allocated_prefers_the_emptier_node_and_records_scores():
     scheduler.run()
     record = scheduler.records[pod["metadata"]["uid"]]
     assert record.chosen_node == "idle"
-    assert record.scores["idle"]["NodeResourcesFit"] > record.scores["busy"]["NodeResourcesFit"]
-    assert set(record.scores["idle"]) >= {
+    idle, busy = record.node_scores("idle"), record.node_scores("busy")
+    assert idle["NodeResourcesFit"] > busy["NodeResourcesFit"]
+    assert set(idle) >= {
         "TaintToleration",
         "NodeResourcesBalancedAllocation",
         "total",

@@ -247,7 +247,7 @@ def schedule_batch(scheduler, state: CycleState, record: SchedulingRecord, start
         return None, evaluated
     if len(candidates) == 1:
         name = table.names[int(candidates[0])]
-        record.scores[name] = {"total": 0}
+        record.scores[name] = ()
         return name, evaluated
     return _score_and_pick(scheduler, state, record, sig, candidates), evaluated
 
@@ -331,10 +331,10 @@ def _score_and_pick(scheduler, state, record, sig, candidates) -> str:
     keep = np.arange(len(candidates))
     if len(candidates) > TOP_SCORED_KEPT:
         keep = np.lexsort((candidates, -totals))[:TOP_SCORED_KEPT]
-    for position in sorted(keep.tolist(), key=lambda p: int(candidates[p])):
-        entry = {plugin.name: int(weighted[plugin.name][position]) for plugin in scheduler.scorers}
-        entry["total"] = int(totals[position])
-        record.scores[names[int(candidates[position])]] = entry
+    columns = [weighted[plugin.name] for plugin in scheduler.scorers]
+    for position in keep.tolist():
+        values = tuple(int(column[position]) for column in columns)
+        record.scores[names[int(candidates[position])]] = (*values, int(totals[position]))
     return names[int(candidates[pick])]
 
 

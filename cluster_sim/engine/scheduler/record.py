@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 # hold millions of entries. Learner-sized clusters keep everything.
 FULL_DETAIL_NODE_LIMIT = 100
 TOP_SCORED_KEPT = 10
+# The score plugins in the order their weighted scores are stored (then the total).
+SCORE_PLUGINS = (
+    "TaintToleration",
+    "NodeAffinity",
+    "NodeResourcesFit",
+    "PodTopologySpread",
+    "NodeResourcesBalancedAllocation",
+    "ImageLocality",
+)
 
 
 @dataclass
@@ -20,8 +29,9 @@ class SchedulingRecord:
     message: str = ""
     # node -> (plugin, reasons) for nodes a filter rejected
     rejected: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    # node -> {plugin: weighted score, ..., "total": sum}
-    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    # node -> weighted score per SCORE_PLUGINS, then the total; () for a lone
+    # feasible node, which upstream does not score at all
+    scores: dict[str, tuple[int, ...]] = field(default_factory=dict)
     reason_counts: dict[str, int] = field(default_factory=dict)
     # nodes rejected for reasons preemption cannot fix (UnschedulableAndUnresolvable)
     unresolvable_nodes: int = 0
@@ -30,6 +40,13 @@ class SchedulingRecord:
     @property
     def scheduled(self) -> bool:
         return self.chosen_node is not None
+
+    def node_scores(self, node: str) -> dict[str, int]:
+        """{plugin: weighted score, ..., "total": sum} for a scored node."""
+        values = self.scores[node]
+        if not values:
+            return {"total": 0}
+        return {**dict(zip(SCORE_PLUGINS, values[:-1], strict=True)), "total": values[-1]}
 
     def as_dict(self) -> dict:
         return {
@@ -43,7 +60,7 @@ class SchedulingRecord:
                 node: {"plugin": plugin, "reasons": list(reasons)}
                 for node, (plugin, reasons) in sorted(self.rejected.items())
             },
-            "scores": {node: dict(scores) for node, scores in sorted(self.scores.items())},
+            "scores": {node: self.node_scores(node) for node in sorted(self.scores)},
             "reasonCounts": dict(sorted(self.reason_counts.items())),
             "detailTrimmed": self.detail_trimmed,
         }

@@ -225,19 +225,17 @@ class Scheduler:
     def _pick(self, state: CycleState, feasible: list, record: SchedulingRecord):
         if len(feasible) == 1:
             only = feasible[0]
-            record.scores[only.name] = {"total": 0}
+            record.scores[only.name] = ()
             return only
         self._spread.prepare(state, feasible)
         totals = {info.name: 0 for info in feasible}
-        per_node: dict[str, dict[str, int]] = {info.name: {} for info in feasible}
+        per_node: dict[str, list[int]] = {info.name: [] for info in feasible}
         for plugin in self.scorers:
             raw = {info.name: plugin.score(state, info) for info in feasible}
             weight = plugins.SCORE_WEIGHTS[plugin.name]
             for name, score in plugin.normalize(raw).items():
-                per_node[name][plugin.name] = score * weight
+                per_node[name].append(score * weight)
                 totals[name] += score * weight
-        for name, total in totals.items():
-            per_node[name]["total"] = total
         best = max(totals.values())
         candidates = [info for info in feasible if totals[info.name] == best]
         # selectHost: a random choice among the best-scoring nodes.
@@ -246,10 +244,10 @@ class Scheduler:
             if len(candidates) > 1
             else candidates[0]
         )
-        if len(per_node) > TOP_SCORED_KEPT and record.detail_trimmed:
-            top = sorted(per_node, key=lambda n: (-totals[n], n))[:TOP_SCORED_KEPT]
-            per_node = {name: per_node[name] for name in top}
-        record.scores = per_node
+        names = list(per_node)
+        if len(names) > TOP_SCORED_KEPT and record.detail_trimmed:
+            names = sorted(names, key=lambda n: (-totals[n], n))[:TOP_SCORED_KEPT]
+        record.scores = {name: (*per_node[name], totals[name]) for name in names}
         return chosen
 
     def _bind(self, pod: dict, info, record: SchedulingRecord) -> None:
