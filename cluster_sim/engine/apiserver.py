@@ -55,6 +55,10 @@ class APIServer:
         self.store = store
         self.timeline = timeline
         self.rng = rng
+        # kube-apiserver --default-not-ready-toleration-seconds and
+        # --default-unreachable-toleration-seconds (the DefaultTolerationSeconds admission
+        # plugin); the cluster sets it from its timing profile.
+        self.default_toleration_seconds = defaults.DEFAULT_TOLERATION_SECONDS
         self.service_ips = ipam.ServiceIPAllocator(rng)
         self.node_ports = ipam.NodePortAllocator(rng)
 
@@ -97,6 +101,7 @@ class APIServer:
         if kind == "Service":
             self._allocate_service(obj)
         elif kind == "Pod":
+            defaults.add_default_tolerations(obj["spec"], self.default_toleration_seconds)
             admit_pod(obj, self.rng)
         return self.store.put(obj, "ADDED")
 

@@ -44,6 +44,7 @@ class Cluster:
         self.seed = seed
         store, timeline, rng = Store(), Timeline(), random.Random(seed)
         api = APIServer(store, timeline, rng)
+        api.default_toleration_seconds = PROFILES[profile].default_toleration_seconds
         self.ctx = Context(
             store=store,
             api=api,
@@ -95,6 +96,7 @@ class Cluster:
         if name not in PROFILES:
             raise ValueError(f'unknown profile "{name}"; choose one of: {", ".join(PROFILES)}')
         self.ctx.profile = PROFILES[name]
+        self.ctx.api.default_toleration_seconds = self.ctx.profile.default_toleration_seconds
 
     def advance(self, duration_ms: int) -> None:
         """Run simulated time forward, firing every timer due on the way."""

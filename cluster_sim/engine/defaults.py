@@ -5,6 +5,8 @@ stores (SetDefaults_* in pkg/apis/*/v1/defaults.go; DefaultTolerationSeconds
 and ServiceAccount admission plugins).
 """
 
+from .kubectl.printers import Quantity
+
 DEFAULT_TOLERATION_SECONDS = 300
 
 
@@ -27,6 +29,15 @@ def default_pod_spec(spec: dict) -> None:
         _default_container(container)
 
 
+def _canonical(value):
+    """resource.Quantity round-trips through its canonical string: `1` -> "1", `0.5` -> "500m",
+    `1024Mi` -> "1Gi", as `kubectl get -o yaml` shows what the API server stored."""
+    try:
+        return str(Quantity.parse(value))
+    except (ValueError, TypeError):
+        return value  # validation reports it; defaulting leaves it alone
+
+
 def _default_container(container: dict) -> None:
     image = container.get("image", "")
     tag = image.rsplit("/", 1)[-1]
@@ -36,6 +47,9 @@ def _default_container(container: dict) -> None:
     container.setdefault("terminationMessagePolicy", "File")
     container.setdefault("resources", {})
     resources = container["resources"]
+    for kind in ("limits", "requests"):
+        if resources.get(kind):
+            resources[kind] = {name: _canonical(value) for name, value in resources[kind].items()}
     # A limit without a request: the request defaults to the limit.
     if resources.get("limits"):
         requests = resources.setdefault("requests", {})
@@ -55,8 +69,11 @@ def _default_container(container: dict) -> None:
                 probe["httpGet"].setdefault("path", "/")
 
 
-def add_default_tolerations(spec: dict) -> None:
-    """DefaultTolerationSeconds admission: tolerate not-ready/unreachable for 300 s."""
+def add_default_tolerations(spec: dict, seconds: int = DEFAULT_TOLERATION_SECONDS) -> None:
+    """DefaultTolerationSeconds admission: tolerate not-ready/unreachable for 300 s.
+
+    An admission plugin, not a defaulter: the API server runs it when a pod is created,
+    with its --default-{not-ready,unreachable}-toleration-seconds (see APIServer.create)."""
     tolerations = spec.setdefault("tolerations", [])
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
         if not any(
@@ -67,7 +84,7 @@ def add_default_tolerations(spec: dict) -> None:
                     "effect": "NoExecute",
                     "key": key,
                     "operator": "Exists",
-                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+                    "tolerationSeconds": seconds,
                 }
             )
 
@@ -92,7 +109,6 @@ def qos_class(spec: dict) -> str:
 
 def _default_pod(pod: dict) -> None:
     default_pod_spec(pod["spec"])
-    add_default_tolerations(pod["spec"])
     status = pod.setdefault("status", {})
     status.setdefault("phase", "Pending")
     status["qosClass"] = qos_class(pod["spec"])

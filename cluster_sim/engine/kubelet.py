@@ -7,6 +7,7 @@ kubelet does nothing: its timers are dropped and the API keeps the last status
 it reported, exactly what the control plane sees of a dead machine.
 """
 
+import copy
 import random
 from types import SimpleNamespace
 
@@ -44,9 +45,10 @@ class ContainerRuntime:
         self.previous_process: ContainerProcess | None = None  # the instance before it
         self.started_ms = 0
         self.image_id = ""
-        self.probe_failures = {"liveness": 0, "readiness": 0}
+        self.probe_failures = {"liveness": 0, "readiness": 0, "startup": 0}
         self.probe_successes = {"readiness": 0}
         self.generation = 0  # bumps on every (re)start, invalidating older timers
+        self.restart_after_kill = False  # killed by a failed probe: restart even on exit 0
 
 
 class PodRuntime:
@@ -150,6 +152,34 @@ class Kubelet:
                 container.process = None
                 container.ready = False
             self._later(self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime, True)
+        else:
+            self._check_definitions(pod, runtime)
+
+    def _check_definitions(self, pod: dict, runtime: PodRuntime) -> None:
+        """computePodActions' containerChanged: a new image (the one field of a running pod's
+        container an update may change) gets the container killed and started again,
+        whatever the restart policy, without back-off (a new image is a new back-off key)."""
+        specs = {c["name"]: c for c in pod["spec"].get("containers", [])}
+        for container in runtime.containers:
+            spec = specs.get(container.name)
+            if spec is None or spec.get("image") == container.spec.get("image"):
+                continue
+            container.spec = copy.deepcopy(spec)
+            container.backoff_ms = 0
+            container.image_backoff_ms = 0
+            if container.process is None:
+                continue  # its next start (a pending restart or pull retry) uses the new image
+            self._event(
+                pod,
+                NORMAL,
+                "Killing",
+                f"Container {container.name} definition changed, will be restarted",
+                container.name,
+            )
+            container.restart_after_kill = True
+            self._stop_for_restart(
+                runtime, container, pod["spec"].get("terminationGracePeriodSeconds", 30)
+            )
 
     def _start_sandbox(self, runtime: PodRuntime, restarted: bool = False) -> None:
         pod = self._pod(runtime)
@@ -379,9 +409,11 @@ class Kubelet:
         container.previous_process = container.last_process
         container.last_process = container.process
         container.started_ms = now
-        container.probe_failures = {"liveness": 0, "readiness": 0}
+        container.probe_failures = {"liveness": 0, "readiness": 0, "startup": 0}
         container.probe_successes = {"readiness": 0}
-        container.ready = "readinessProbe" not in spec
+        # a startup probe holds back `started`, readiness and the other probes until it passes
+        container.started = "startupProbe" not in spec
+        container.ready = "readinessProbe" not in spec and container.started
         self._event(pod, NORMAL, "Started", f"Started container {container.name}", container.name)
         self._schedule_process(runtime, container)
         self._schedule_probes(runtime, container)
@@ -410,7 +442,7 @@ class Kubelet:
                 "name": container.name,
                 "ready": container.ready,
                 "restartCount": container.restart_count,
-                "started": True,
+                "started": container.started,
                 "state": {"running": {"startedAt": rfc3339(container.started_ms)}},
             },
         )
@@ -490,13 +522,18 @@ class Kubelet:
         status["ready"] = False
         status["started"] = False
         restart_policy = pod["spec"].get("restartPolicy", "Always")
-        restarts = restart_policy == "Always" or (restart_policy == "OnFailure" and code != 0)
+        restarts = (
+            restart_policy == "Always"
+            or (restart_policy == "OnFailure" and code != 0)
+            or container.restart_after_kill
+        )
+        container.restart_after_kill = False
         if restarts and not runtime.terminating:
             delay = self._next_backoff(container, now)
             if delay > 0:
                 self._later(1, self._enter_crashloop, runtime, container, delay)
             self._later(max(delay, 1), self._restart_container, runtime, container)
-        self._update_phase(pod, runtime)
+        self._update_phase(pod, runtime, restarting=restarts and not runtime.terminating)
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
 
@@ -542,10 +579,17 @@ class Kubelet:
         if status is not None:
             status["restartCount"] = container.restart_count
             self.ctx.api.touch(pod)
+        if container.spec.get("imagePullPolicy", "IfNotPresent") == "Always":
+            # EnsureImageExists runs before every start: with Always it asks the registry again.
+            self._pull_then_start(runtime, container)
+            return
         try:
             ref = resolve_image(container.spec.get("image", ""))
         except ImagePullError as error:
             self._image_failed(pod, runtime, container, container.spec.get("image", ""), error)
+            return
+        if ref.name not in self.image_cache:  # a new image (the pod was updated): pull it first
+            self._pull_then_start(runtime, container)
             return
         self._event(
             pod,
@@ -559,7 +603,8 @@ class Kubelet:
     # probes ------------------------------------------------------------------
 
     def _schedule_probes(self, runtime, container) -> None:
-        for kind in ("liveness", "readiness"):
+        kinds = ("startup",) if not container.started else ("liveness", "readiness")
+        for kind in kinds:
             probe = container.spec.get(f"{kind}Probe")
             if probe:
                 delay = probe.get("initialDelaySeconds", 0) * SECOND
@@ -578,10 +623,33 @@ class Kubelet:
         pod = self._pod(runtime)
         if pod is None or runtime.terminating:
             return
+        if not container.reported_running:
+            # the prober skips a container whose status is not Running yet (worker.doProbe)
+            wait = container.started_ms + PLEG_RELIST_MS - self.ctx.now_ms
+            self.ctx.timeline.call_later(
+                max(wait, 1),
+                self._guarded,
+                self.epoch,
+                self._probe,
+                (runtime, container, kind, generation),
+            )
+            return
         probe = container.spec[f"{kind}Probe"]
-        ok, failure = self._run_probe(container, probe)
+        ok, failure = self._run_probe(runtime, container, probe)
         threshold = probe.get("failureThreshold", 3)
         changed = False
+        if ok and kind == "startup":
+            # started: the startup probe stops; liveness and readiness probes begin
+            container.started = True
+            container.ready = "readinessProbe" not in container.spec
+            status = self._container_status(pod, container.name)
+            if status is not None and "running" in status.get("state", {}):
+                status["started"] = True
+                status["ready"] = container.ready
+            self._update_readiness(pod, runtime)
+            self.ctx.api.touch(pod)
+            self._schedule_probes(runtime, container)
+            return
         if ok:
             container.probe_failures[kind] = 0
             if kind == "readiness" and not container.ready:
@@ -589,7 +657,7 @@ class Kubelet:
                 changed = True
         else:
             container.probe_failures[kind] += 1
-            label = "Liveness" if kind == "liveness" else "Readiness"
+            label = kind.capitalize()
             self._event(
                 pod, WARNING, "Unhealthy", f"{label} probe failed: {failure}", container.name
             )
@@ -600,15 +668,20 @@ class Kubelet:
             ):
                 container.ready = False
                 changed = True
-            if kind == "liveness" and container.probe_failures[kind] >= threshold:
+            if kind in ("liveness", "startup") and container.probe_failures[kind] >= threshold:
+                # kuberuntime computePodActions: restarted unless restartPolicy is Never
+                # (shouldRestartOnFailure), and the message says so
+                restart = pod["spec"].get("restartPolicy", "Always") != "Never"
                 self._event(
                     pod,
                     NORMAL,
                     "Killing",
-                    f"Container {container.name} failed liveness probe, will be restarted",
+                    f"Container {container.name} failed {kind} probe"
+                    + (", will be restarted" if restart else ""),
                     container.name,
                 )
-                self._kill_for_restart(pod, runtime, container)
+                container.restart_after_kill = restart
+                self._kill_for_restart(pod, runtime, container, probe)
                 return
         if changed:
             status = self._container_status(pod, container.name)
@@ -621,20 +694,28 @@ class Kubelet:
             period, self._guarded, self.epoch, self._probe, (runtime, container, kind, generation)
         )
 
-    def _run_probe(self, container, probe) -> tuple[bool, str]:
+    def _run_probe(self, runtime, container, probe) -> tuple[bool, str]:
+        """One probe, worded as pkg/probe words a failure (the event adds "<Kind> probe failed: ")."""
         process, now = container.process, self.ctx.now_ms
         if "exec" in probe:
             command = probe["exec"].get("command") or []
-            code = process.exec_probe(command, now)
-            if code == 0:
+            timeout_ms = probe.get("timeoutSeconds", 1) * SECOND
+            result = process.exec(command, now, timeout_ms)
+            if result.timed_out:
+                # pkg/kubelet/prober: exec.NewTimeoutError(fmt.Errorf("command %q timed out", ...))
+                return False, f"command {_go_quote(' '.join(command))} timed out"
+            if result.exit_code == 0:
                 return True, ""
-            return False, _exec_failure_text(process, command, code, now)
+            # pkg/probe/exec: a non-zero exit is a failure whose message is the command's
+            # combined output, e.g. "cat: can't open '/tmp/healthy': No such file or directory".
+            return False, result.output
+        ip = runtime.ip or ""
         if "httpGet" in probe:
             get = probe["httpGet"]
             port = _port_number(container.spec, get.get("port"))
             status = process.http_probe(port, get.get("path", "/"), now)
             if status is None:
-                ip = "10.244.0.1"
+                # net/http's error for a refused connection, as pkg/probe/http returns it
                 return (
                     False,
                     f'Get "http://{ip}:{port}{get.get("path", "/")}": dial tcp {ip}:{port}: connect: connection refused',
@@ -646,10 +727,40 @@ class Kubelet:
             port = _port_number(container.spec, probe["tcpSocket"].get("port"))
             if process.tcp_probe(port, now):
                 return True, ""
-            return False, f"dial tcp :{port}: connect: connection refused"
+            return False, f"dial tcp {ip}:{port}: connect: connection refused"
         return True, ""
 
-    def _kill_for_restart(self, pod, runtime, container) -> None:
+    def _kill_for_restart(self, pod, runtime, container, probe) -> None:
+        """killContainer after a failed liveness or startup probe: the stop signal, then SIGKILL when the
+        grace period (the probe's terminationGracePeriodSeconds, else the pod's) runs out.
+
+        `sh` or `sleep` as PID 1 ignores SIGTERM, so the docs' busybox example is restarted
+        30 s after the Killing event; a server that handles the signal exits at once."""
+        grace_s = probe.get("terminationGracePeriodSeconds")
+        if grace_s is None:
+            grace_s = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        self._stop_for_restart(runtime, container, grace_s)
+
+    def _stop_for_restart(self, runtime, container, grace_s: int) -> None:
+        """The image's stop signal now, SIGKILL if it still runs after grace_s seconds."""
+        now = self.ctx.now_ms
+        container.generation += 1  # stops this instance's probes and process timers
+        container.process.terminate(now)
+        self._schedule_process(runtime, container)
+        self._later(
+            max(grace_s * SECOND, 1),
+            self._liveness_deadline,
+            runtime,
+            container,
+            container.generation,
+        )
+
+    def _liveness_deadline(self, runtime, container, generation) -> None:
+        if container.generation != generation or container.process is None:
+            return  # it stopped by itself within the grace period
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating:
+            return
         container.process.kill(self.ctx.now_ms)
         self._container_exited(pod, runtime, container, SimpleNamespace(kind="exit", exit_code=137))
 
@@ -657,6 +768,14 @@ class Kubelet:
 
     def _update_readiness(self, pod: dict, runtime: PodRuntime) -> None:
         now = self.ctx.now_ms
+        if pod["status"].get("phase") in podutil.TERMINAL_PHASES:
+            # pkg/kubelet/status generate.go: a terminal pod is not ready, reason PodCompleted;
+            # its sandbox is gone, so PodReadyToStartContainers turns False too.
+            podutil.set_condition(pod, "PodReadyToStartContainers", "False", now)
+            podutil.set_condition(pod, "ContainersReady", "False", now, "PodCompleted")
+            podutil.set_condition(pod, "Ready", "False", now, "PodCompleted")
+            self._sort_conditions(pod)
+            return
         unready = [
             c.name
             for c in runtime.containers
@@ -686,20 +805,51 @@ class Kubelet:
             key=lambda c: order.index(c["type"]) if c["type"] in order else 99
         )
 
-    def _update_phase(self, pod: dict, runtime: PodRuntime) -> None:
-        statuses = pod["status"].get("containerStatuses") or []
-        if any("running" in s.get("state", {}) for s in statuses):
-            pod["status"]["phase"] = "Running"
-            return
+    def _update_phase(self, pod: dict, runtime: PodRuntime, restarting: bool = False) -> None:
+        """The kubelet's getPhase (pkg/kubelet/kubelet_pods.go), for regular containers.
+
+        A container waiting to restart after it ran counts as stopped, not waiting: a pod
+        in CrashLoopBackOff is Running even if no instance was ever seen running."""
+        if pod["status"].get("phase") in podutil.TERMINAL_PHASES:
+            return  # pods never leave a terminal phase
+        by_name = {s["name"]: s for s in pod["status"].get("containerStatuses") or ()}
+        running = waiting = stopped = succeeded = unknown = 0
+        for spec in pod["spec"].get("containers", []):
+            status = by_name.get(spec["name"])
+            state = (status or {}).get("state") or {}
+            if "running" in state:
+                running += 1
+            elif "terminated" in state:
+                stopped += 1
+                succeeded += state["terminated"].get("exitCode") == 0
+            elif "waiting" in state:
+                if ((status or {}).get("lastState") or {}).get("terminated"):
+                    stopped += 1
+                else:
+                    waiting += 1
+            else:
+                unknown += 1
         policy = pod["spec"].get("restartPolicy", "Always")
-        terminated = [
-            s["state"]["terminated"] for s in statuses if "terminated" in s.get("state", {})
-        ]
-        if len(terminated) == len(statuses) and statuses:
-            if all(t["exitCode"] == 0 for t in terminated) and policy != "Always":
-                pod["status"]["phase"] = "Succeeded"
+        if waiting:
+            phase = "Pending"
+        elif running and not unknown:
+            phase = "Running"
+        elif stopped and not unknown:
+            if policy == "Always":
+                phase = "Running"  # all containers are in the process of restarting
+            elif stopped == succeeded:
+                phase = "Succeeded"
             elif policy == "Never":
-                pod["status"]["phase"] = "Failed"
+                phase = "Failed"
+            else:
+                phase = "Running"  # OnFailure: restarting the failed ones
+        else:
+            phase = "Pending"
+        if restarting and phase in podutil.TERMINAL_PHASES:
+            # the status manager keeps the old phase while containers may still run
+            # (couldHaveRunningContainers): a container about to restart is one of them
+            return
+        pod["status"]["phase"] = phase
 
     # termination ---------------------------------------------------------------------
 
@@ -832,12 +982,9 @@ def _port_number(container_spec: dict, port) -> int:
         return 0
 
 
-def _exec_failure_text(process, command, code, now) -> str:
-    return f"command {_go_quote_list(command)} exited with {code}"
-
-
-def _go_quote_list(items) -> str:
-    return "[" + " ".join(items) + "]"
+def _go_quote(text: str) -> str:
+    """Go's %q for the plain strings probe messages quote."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _go_seconds(ms: int) -> str:

@@ -51,6 +51,7 @@ class DeploymentController(Controller):
         if deployment is None or deployment["metadata"].get("deletionTimestamp"):
             return
         replica_sets = self._claim_replica_sets(deployment)
+        self._check_paused_conditions(deployment)
         if deployment["spec"].get("paused"):
             self._sync_paused(deployment, replica_sets)
         elif deployment["spec"]["strategy"]["type"] == "Recreate":
@@ -113,9 +114,28 @@ class DeploymentController(Controller):
             self._cleanup(deployment, old_rss)
 
     def _sync_paused(self, deployment: dict, replica_sets: list[dict]) -> None:
+        """sync(): status only; a paused rollout neither progresses nor times out."""
         new_rs, old_rss = self._new_and_old(deployment, replica_sets, create=False)
         all_rss = old_rss + ([new_rs] if new_rs else [])
-        self._sync_status(deployment, all_rss, new_rs)
+        self._sync_status(deployment, all_rss, new_rs, progress=False)
+
+    def _check_paused_conditions(self, deployment: dict) -> None:
+        """checkPausedConditions: Progressing is Unknown while paused, and says so on resume."""
+        if deployment["spec"].get("progressDeadlineSeconds") is None:
+            return
+        current = _condition(deployment, "Progressing")
+        if current is not None and current.get("reason") == "ProgressDeadlineExceeded":
+            return
+        paused_condition = current is not None and current.get("reason") == "DeploymentPaused"
+        if deployment["spec"].get("paused") and not paused_condition:
+            self._set_progressing(deployment, "Unknown", "DeploymentPaused", "Deployment is paused")
+        elif not deployment["spec"].get("paused") and paused_condition:
+            self._set_progressing(
+                deployment, "Unknown", "DeploymentResumed", "Deployment is resumed"
+            )
+        else:
+            return
+        self.ctx.api.touch(deployment)
 
     # new and old ReplicaSets ---------------------------------------------------
 
@@ -336,7 +356,9 @@ class DeploymentController(Controller):
 
     # status ------------------------------------------------------------------
 
-    def _sync_status(self, deployment: dict, all_rss: list[dict], new_rs: dict | None) -> None:
+    def _sync_status(
+        self, deployment: dict, all_rss: list[dict], new_rs: dict | None, progress: bool = True
+    ) -> None:
         all_rss = [rs for rs in all_rss if rs is not None]
         replicas = deployment["spec"].get("replicas", 1)
         _, max_unavailable = du.resolve_fenceposts(deployment)
@@ -375,7 +397,7 @@ class DeploymentController(Controller):
                 "MinimumReplicasUnavailable",
                 "Deployment does not have minimum availability.",
             )
-        if new_rs is not None:
+        if new_rs is not None and progress:
             self._sync_progress(deployment, old_snapshot, new_rs)
         if status != old_snapshot:
             self.ctx.api.touch(deployment)
