@@ -17,12 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.script == "-":
-            text, base = sys.stdin.read(), Path.cwd()
+            text, base = sys.stdin.buffer.read().decode("utf-8"), Path.cwd()
         else:
             path = Path(args.script)
-            text, base = path.read_text(), path.parent
+            text, base = path.read_text(encoding="utf-8"), path.parent
     except OSError as error:
         print(f"error: cannot read script: {error}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as error:
+        print(f"error: cannot read script {args.script}: not UTF-8 text ({error})", file=sys.stderr)
         return 1
     sys.stdout.write(run_script(text, seed=args.seed, base_dir=base, profile=args.profile))
     return 0

@@ -86,7 +86,22 @@ class ScriptRunner:
         path = (self.base_dir / name).resolve()
         if self.base_dir.resolve() not in path.parents and path != self.base_dir.resolve():
             raise FileNotFoundError(name)
-        return path.read_text()
+        if path.is_dir():
+            # kubectl -f DIR reads the directory's .json, .yaml and .yml files (not recursive);
+            # simplification: they are read as one multi-document stream named after DIR
+            files = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".yaml", ".yml")
+            )
+            return "\n---\n".join(_read_text(p) for p in files)
+        return _read_text(path)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        # bytes that are not UTF-8 reach the YAML parser, which refuses them
+        return path.read_bytes().decode("utf-8", errors="replace")
 
 
 def run_script(

@@ -4,6 +4,7 @@ from . import errors
 from .kube_proxy import NoEndpoints
 from .kubectl.args import UsageError
 from .profiles import PROFILES
+from .quantity import QUANTITY_ERROR, is_valid_quantity
 from .timefmt import human_duration, parse_duration
 
 NODE_FLAGS = {
@@ -102,6 +103,14 @@ def _node_add(cluster, words: list[str]) -> str:
         else:
             names.append(word)
         index += 1
+    for flag in ("count", "pods", "gpus"):
+        if flag in options:
+            _whole_number(flag, options[flag])
+    for flag in ("cpu", "memory"):
+        if flag in options and not is_valid_quantity(options[flag]):
+            raise UsageError(
+                f'error: invalid value "{options[flag]}" for --{flag}: {QUANTITY_ERROR}'
+            )
     count = int(options.pop("count", 0) or 0)
     prefix = options.pop("prefix", "node-")
     if count:
@@ -133,6 +142,12 @@ def _node_add(cluster, words: list[str]) -> str:
     if len(lines) > 10:
         return f"{len(lines)} nodes created ({names[0]} … {names[-1]})"
     return "\n".join(lines)
+
+
+def _whole_number(flag: str, value: str) -> int:
+    if not value.isdigit():
+        raise UsageError(f'error: invalid value "{value}" for --{flag}: must be a whole number')
+    return int(value)
 
 
 def _pairs(text: str | None) -> dict:
@@ -169,7 +184,7 @@ def _request(cluster, words: list[str]) -> str:
         word = words[index]
         if word in ("-n", "--namespace", "--count") and index + 1 < len(words):
             if word == "--count":
-                count = int(words[index + 1])
+                count = _whole_number("count", words[index + 1])
             else:
                 namespace = words[index + 1]
             index += 2

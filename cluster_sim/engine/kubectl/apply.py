@@ -3,7 +3,10 @@
 apply keeps the last applied configuration in an annotation and merges three
 ways (live, last applied, new), so fields set by others (e.g. `kubectl scale`)
 survive an apply that does not mention them, as with real client-side apply.
-Lists are replaced whole (upstream merges some lists by key; noted as a simplification).
+Lists with a patch merge key in the API (containers and volumes by name, container
+ports by containerPort, volumeMounts by mountPath, ...) merge item by item, as a
+strategic merge patch does, so what the server added to an item (defaults, the service
+account token mount) survives; other lists are replaced whole.
 """
 
 import copy
@@ -43,12 +46,12 @@ def load(text: str, source: str) -> list[dict]:
 
 
 def apply_documents(
-    cluster, documents: list[dict], source: str, namespace: str | None
+    cluster, documents: list[dict], source: str, namespace: str | None, dry_run: str | None = None
 ) -> list[str]:
     lines = []
     for document in documents:
         try:
-            lines.append(_apply_one(cluster, document, source, namespace))
+            lines.append(_apply_one(cluster, document, source, namespace, dry_run))
         except UsageError as error:
             lines.append(str(error))
         except errors.ApiError as error:
@@ -57,17 +60,29 @@ def apply_documents(
 
 
 def create_documents(
-    cluster, documents: list[dict], source: str, namespace: str | None
+    cluster, documents: list[dict], source: str, namespace: str | None, dry_run: str | None = None
 ) -> list[str]:
     lines = []
     for document in documents:
         try:
+            if dry_run == "client":  # nothing is sent: kubectl only prints
+                obj = copy.deepcopy(document)
+                _set_namespace(obj, namespace)
+                lines.append(f"{object_ref(obj)} created (dry run)")
+                continue
             message = check_object(document, None, source)
             if message:
                 lines.append(message)
                 continue
             obj = copy.deepcopy(document)
             _set_namespace(obj, namespace)
+            if dry_run == "server":
+                info = kind_info(obj)
+                target_ns = obj["metadata"].get("namespace", "")
+                if cluster.api.find(obj["kind"], target_ns, obj["metadata"]["name"]):
+                    raise errors.already_exists(qualified_plural(info), obj["metadata"]["name"])
+                lines.append(f"{object_ref(obj)} created (server dry run)")
+                continue
             created = cluster.api.create(obj)
             warning = not_simulated_warning(created["kind"])
             if warning:
@@ -79,11 +94,16 @@ def create_documents(
     return lines
 
 
-def _apply_one(cluster, document: dict, source: str, namespace: str | None) -> str:
+def _apply_one(
+    cluster, document: dict, source: str, namespace: str | None, dry_run: str | None = None
+) -> str:
+    """dry_run "client": kubectl still reads the live object to say created, configured
+    or unchanged, but sends nothing; "server": the server checks the change, stores nothing."""
     info = kind_info(document)
-    message = check_object(document, None, source)
+    message = check_object(document, None, source) if dry_run != "client" else None
     if message:
         return message
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
     name = document["metadata"]["name"]
     target_ns = _target_namespace(document, info, namespace)
     live = cluster.api.find(document["kind"], target_ns, name) if info else None
@@ -91,13 +111,15 @@ def _apply_one(cluster, document: dict, source: str, namespace: str | None) -> s
     if live is None:
         obj = copy.deepcopy(document)
         _set_namespace(obj, namespace)
+        if dry_run:
+            return f"{object_ref(obj)} created{suffix}"
         obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
         created = cluster.api.create(obj)
         cluster.settle()
         warning = not_simulated_warning(created["kind"])
         prefix = f"{warning}\n" if warning else ""
         return f"{prefix}{object_ref(created)} created"
-    message = check_object(document, live, source)
+    message = check_object(document, live, source) if dry_run != "client" else None
     if message:
         return message
     previous = json.loads(
@@ -108,7 +130,9 @@ def _apply_one(cluster, document: dict, source: str, namespace: str | None) -> s
     candidate = copy.deepcopy(merged)
     defaults.default_object(candidate)
     if _desired_state(candidate) == _desired_state(live):
-        return f"{object_ref(live)} unchanged"
+        return f"{object_ref(live)} unchanged{suffix}"
+    if dry_run:
+        return f"{object_ref(live)} configured{suffix}"
     cluster.api.update(merged)
     cluster.settle()
     return f"{object_ref(live)} configured"
@@ -119,10 +143,7 @@ def _merge_object(live: dict, last: dict, new: dict) -> dict:
     for field, value in new.items():
         if field in USER_FIELDS_SKIPPED:
             continue
-        if isinstance(value, dict) and isinstance(result.get(field), dict):
-            result[field] = _merge_maps(result[field], last.get(field) or {}, value)
-        else:
-            result[field] = copy.deepcopy(value)
+        result[field] = _merge_value(field, result.get(field), last.get(field), value)
     for field in last:
         if field not in new and field not in ("apiVersion", "kind", "metadata", "status"):
             result.pop(field, None)
@@ -135,12 +156,60 @@ def _merge_maps(live: dict, last: dict, new: dict) -> dict:
         if key not in new:
             result.pop(key, None)
     for key, value in new.items():
-        if isinstance(value, dict) and isinstance(live.get(key), dict):
-            result[key] = _merge_maps(
-                live[key], last.get(key) if isinstance(last.get(key), dict) else {}, value
-            )
+        result[key] = _merge_value(key, live.get(key), last.get(key), value)
+    return result
+
+
+# patchMergeKey of the list fields this engine's kinds carry (k8s.io/api struct tags).
+_MERGE_KEYS = {
+    "containers": ("name",),
+    "initContainers": ("name",),
+    "ephemeralContainers": ("name",),
+    "env": ("name",),
+    "volumes": ("name",),
+    "volumeMounts": ("mountPath",),
+    "volumeDevices": ("devicePath",),
+    "imagePullSecrets": ("name",),
+    "hostAliases": ("ip",),
+    "ports": ("containerPort", "port"),  # a container's ports, a Service's ports
+}
+
+
+def _merge_value(field: str, live, last, new):
+    if isinstance(new, dict) and isinstance(live, dict):
+        return _merge_maps(live, last if isinstance(last, dict) else {}, new)
+    if isinstance(new, list) and isinstance(live, list):
+        key = _merge_key(field, new + live)
+        if key:
+            return _merge_lists(key, live, last if isinstance(last, list) else [], new)
+    return copy.deepcopy(new)
+
+
+def _merge_key(field: str, items: list) -> str | None:
+    if not items or not all(isinstance(item, dict) for item in items):
+        return None
+    for key in _MERGE_KEYS.get(field, ()):
+        if all(key in item for item in items):
+            return key
+    return None
+
+
+def _merge_lists(key: str, live: list, last: list, new: list) -> list:
+    """Strategic merge of a keyed list: the manifest's items in its order, each merged with
+    the live item of the same key; live items the manifest never named are kept, items the
+    last applied configuration named and this one drops are deleted."""
+    live_by = {item[key]: item for item in live}
+    last_by = {item[key]: item for item in last if isinstance(item, dict) and key in item}
+    result = []
+    for item in new:
+        if item[key] in live_by:
+            result.append(_merge_maps(live_by[item[key]], last_by.get(item[key], {}), item))
         else:
-            result[key] = copy.deepcopy(value)
+            result.append(copy.deepcopy(item))
+    named = {item[key] for item in new}
+    for item in live:
+        if item[key] not in named and item[key] not in last_by:
+            result.append(copy.deepcopy(item))
     return result
 
 

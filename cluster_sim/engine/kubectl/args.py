@@ -3,6 +3,8 @@
 import shlex
 from dataclasses import dataclass, field
 
+from ..timefmt import parse_duration
+
 
 class UsageError(Exception):
     """Printed as-is by the runner, like kubectl's `error: ...` lines."""
@@ -56,6 +58,29 @@ FLAGS = {
     "--validate": ("validate", True),
 }
 BOOLEAN_VALUES = {"true": True, "false": False}
+# Flags only some commands have (pflag: unknown elsewhere).
+VERB_FLAGS = {"create": {"-r": ("replicas", True)}}
+# Flags that may stand alone and then take this value (pflag's NoOptDefVal).
+OPTIONAL_VALUES = {"dry-run": "unchanged"}
+# Flags that may be repeated, collecting every value (pflag's string slices).
+REPEATABLE = {"image"}
+# Typed flags and how pflag words a value it cannot parse.
+INTEGER_FLAGS = {
+    "replicas",
+    "port",
+    "grace-period",
+    "tail",
+    "to-revision",
+    "revision",
+    "current-replicas",
+}
+DURATION_FLAGS = {"timeout"}
+# How cobra names a subcommand in "See 'kubectl <path> --help'" (aliases resolved).
+SUBCOMMANDS = {
+    "create": {"deployment": "deployment", "deploy": "deployment", "namespace": "namespace", "ns": "namespace"},
+    "rollout": {v: v for v in ("status", "history", "undo", "restart", "pause", "resume")},
+    "set": {"image": "image"},
+}  # fmt: skip
 
 
 @dataclass
@@ -64,9 +89,22 @@ class Invocation:
     args: list[str] = field(default_factory=list)
     flags: dict[str, object] = field(default_factory=dict)
     stdin: str | None = None
+    dash_at: int | None = None  # how many args came before `--` (cobra's ArgsLenAtDash)
 
     def flag(self, name: str, default=None):
         return self.flags.get(name, default)
+
+    @property
+    def command_path(self) -> str:
+        """`scale`, `rollout undo`, `create deployment`: what `kubectl <path> --help` names."""
+        return command_path(self.verb, self.args)
+
+
+def command_path(verb: str | None, args: list[str]) -> str:
+    if verb is None:
+        return ""
+    sub = SUBCOMMANDS.get(verb, {}).get(args[0]) if args else None
+    return f"{verb} {sub}" if sub else verb
 
 
 def split_command(line: str) -> list[str]:
@@ -82,10 +120,13 @@ def parse(words: list[str]) -> Invocation:
     flags: dict[str, object] = {}
     index = 0
     verb = None
+    dash_at = None
+    failure = None  # pflag stops at the first bad flag; the message needs the command path
     while index < len(words):
         word = words[index]
         index += 1
         if word == "--":
+            dash_at = len(positional)
             positional.extend(words[index:])
             break
         if word.startswith("-") and word != "-":
@@ -95,33 +136,40 @@ def parse(words: list[str]) -> Invocation:
                 has_inline = True
             elif not word.startswith("--") and len(word) > 2:
                 name, value, has_inline = word[:2], word[2:].lstrip("="), True
-            if name not in FLAGS:
-                command = verb or "kubectl"
+            known = {**FLAGS, **VERB_FLAGS.get(verb or "", {})}
+            if name not in known:
                 if name.startswith("--"):
-                    raise UsageError(
-                        f"Error: unknown flag: {name}\nSee '{_help(command)}' for usage."
-                    )
-                raise UsageError(
-                    f"Error: unknown shorthand flag: '{name[1:]}' in {word}\nSee '{_help(command)}' for usage."
-                )
-            canonical, takes_value = FLAGS[name]
+                    failure = f"Error: unknown flag: {name}"
+                else:
+                    failure = f"Error: unknown shorthand flag: '{name[1:]}' in {word}"
+                break
+            canonical, takes_value = known[name]
             if takes_value:
                 if not has_inline:
-                    if index >= len(words):
-                        raise UsageError(
-                            f"Error: flag needs an argument: {_flag_display(name)}\n"
-                            f"See '{_help(verb or 'kubectl')}' for usage."
-                        )
-                    value = words[index]
-                    index += 1
-                flags[canonical] = value
+                    if canonical in OPTIONAL_VALUES:
+                        value = OPTIONAL_VALUES[canonical]
+                    elif index >= len(words):
+                        failure = f"Error: flag needs an argument: {_flag_display(name)}"
+                        break
+                    else:
+                        value = words[index]
+                        index += 1
+                problem = _typed_value_error(canonical, value)
+                if problem:
+                    failure = f'Error: invalid argument "{value}" for "{_flag_title(canonical, known)}" flag: {problem}'
+                    break
+                if canonical in REPEATABLE:
+                    flags.setdefault(canonical, []).append(value)
+                else:
+                    flags[canonical] = value
             else:
                 if has_inline:
                     if value not in BOOLEAN_VALUES:
-                        raise UsageError(
-                            f'Error: invalid argument "{value}" for "{name}" flag: '
+                        failure = (
+                            f'Error: invalid argument "{value}" for "{_flag_title(canonical, known)}" flag: '
                             f'strconv.ParseBool: parsing "{value}": invalid syntax'
                         )
+                        break
                     flags[canonical] = BOOLEAN_VALUES[value]
                 else:
                     flags[canonical] = True
@@ -129,9 +177,43 @@ def parse(words: list[str]) -> Invocation:
             verb = word
         else:
             positional.append(word)
+    if failure:
+        path = command_path(verb, positional) or "kubectl"
+        raise UsageError(f"{failure}\nSee '{_help(path)}' for usage.")
     if verb is None:
         raise UsageError("error: you must specify a command; try 'kubectl help'")
-    return Invocation(verb=verb, args=positional, flags=flags)
+    return Invocation(verb=verb, args=positional, flags=flags, dash_at=dash_at)
+
+
+def parse_int(value) -> int:
+    """strconv.ParseInt(value, 0, 64) as pflag's int flags use it (0x.., 0o.., 0b.. too)."""
+    if isinstance(value, int):
+        return value
+    text = value.strip("+-")
+    return int(value, 0) if text[1:2] in ("x", "X", "o", "O", "b", "B") else int(value)
+
+
+def _typed_value_error(canonical: str, value: str) -> str | None:
+    """pflag's parse error for an int or duration flag, None when the value parses."""
+    if canonical in INTEGER_FLAGS:
+        try:
+            parse_int(value)
+        except ValueError:
+            return f'strconv.ParseInt: parsing "{value}": invalid syntax'
+    if canonical in DURATION_FLAGS:
+        try:
+            parse_duration(value)
+        except ValueError:
+            return f'time: invalid duration "{value}"'
+    return None
+
+
+def _flag_title(canonical: str, known: dict) -> str:
+    """`--replicas`, or `-r, --replicas` when the command gives it a shorthand too."""
+    short = next(
+        (f for f, (c, _) in known.items() if c == canonical and not f.startswith("--")), None
+    )
+    return f"{short}, --{canonical}" if short else f"--{canonical}"
 
 
 def _flag_display(name: str) -> str:
@@ -139,4 +221,4 @@ def _flag_display(name: str) -> str:
 
 
 def _help(command: str) -> str:
-    return "kubectl --help" if command == "kubectl" else f"kubectl {command} --help"
+    return "kubectl --help" if command in ("kubectl", "") else f"kubectl {command} --help"

@@ -529,6 +529,16 @@ def _pod_template(w, template):
     _tolerations_multiline(w, "  Tolerations", spec.get("tolerations"))
 
 
+def describe_pod_template(template: dict | None) -> str:
+    """DescribePodTemplate on its own, as `kubectl rollout history --revision=N` prints it.
+
+    history.go printTemplate writes through a PrefixWriter straight into a buffer, with no
+    tabwriter: the tabs stay in the output (a terminal expands them to its tab stops)."""
+    w = _Writer()
+    _pod_template(w, template)
+    return "".join(w._parts)
+
+
 # ---------------------------------------------------------------------------
 # Pods
 

@@ -1,5 +1,6 @@
 """`kubectl get`: tables, -o wide|json|yaml|name, -l, -A, --show-labels, `get all`."""
 
+from .. import errors
 from ..labels import SelectorError, matches_expressions, parse_selector
 from . import output, printers
 from .args import Invocation, UsageError
@@ -29,6 +30,13 @@ def _run_get(cluster, inv: Invocation, warnings: list[str]) -> str:
     namespace = inv.flag("namespace") or "default"
     all_ns = bool(inv.flag("all-namespaces"))
     expressions = _selector(inv)
+    if not inv.args:  # get.go: the hint, then cmdutil.UsageErrorf
+        raise UsageError(
+            'You must specify the type of resource to get. Use "kubectl api-resources" for a '
+            "complete list of supported resources.\n\nerror: Required resource not specified.\n"
+            'Use "kubectl explain <resource>" for a detailed description of that resource '
+            "(e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples"
+        )
     if inv.args and inv.args[0] == "all":
         return _get_all(cluster, inv, namespace, all_ns, expressions, fmt)
     targets = split_targets(inv.args)
@@ -54,6 +62,9 @@ def _run_get(cluster, inv: Invocation, warnings: list[str]) -> str:
             objects = [
                 o for o in objects if matches_expressions(o["metadata"].get("labels"), expressions)
             ]
+            keep = _field_filter(info, inv.flag("field-selector"), inv.flag("selector"))
+            if keep is not None:
+                objects = [o for o in objects if keep(o)]
         found.extend(objects)
         if objects and fmt not in ("json", "yaml", "name"):
             prefix = display_type(info) if len(targets) > 1 else None
@@ -110,9 +121,98 @@ def _get_all(cluster, inv, namespace, all_ns, expressions, fmt) -> str:
     if fmt in ("json", "yaml"):
         doc = output.list_wrapper(found)
         return (output.to_json(doc) if fmt == "json" else output.to_yaml(doc)).rstrip("\n")
+    if fmt == "name":
+        return output.to_name(found).rstrip("\n")
     if not blocks:
         return printers.no_resources_message(None if all_ns else namespace, all_ns)
     return printers.join_get_groups(blocks, no_headers=bool(inv.flag("no-headers"))).rstrip("\n")
+
+
+# Field labels each resource's registry accepts (GetAttrs / AddFieldLabelConversionFunc);
+# metadata.name and metadata.namespace work everywhere.
+FIELD_LABELS = {
+    "Pod": {
+        "spec.nodeName": ("spec", "nodeName"),
+        "spec.restartPolicy": ("spec", "restartPolicy"),
+        "spec.schedulerName": ("spec", "schedulerName"),
+        "spec.serviceAccountName": ("spec", "serviceAccountName"),
+        "spec.hostNetwork": ("spec", "hostNetwork"),
+        "status.phase": ("status", "phase"),
+        "status.podIP": ("status", "podIP"),
+        "status.nominatedNodeName": ("status", "nominatedNodeName"),
+    },
+    "Event": {
+        **{
+            f"involvedObject.{f}": ("involvedObject", f)
+            for f in (
+                "kind",
+                "namespace",
+                "name",
+                "uid",
+                "apiVersion",
+                "resourceVersion",
+                "fieldPath",
+            )
+        },
+        "reason": ("reason",),
+        "reportingComponent": ("reportingComponent",),
+        "source": ("source", "component"),
+        "type": ("type",),
+    },
+    "Node": {"spec.unschedulable": ("spec", "unschedulable")},
+    "Namespace": {"status.phase": ("status", "phase")},
+    "ReplicaSet": {"status.replicas": ("status", "replicas")},
+    "Secret": {"type": ("type",)},
+}
+_DEFAULT_FIELD_VALUES = {"spec.hostNetwork": "false", "spec.unschedulable": "false"}
+
+
+def _field_filter(info, text: str | None, label_text: str | None):
+    """--field-selector: `field=value`, `field==value`, `field!=value`, comma-separated.
+    The API server answers BadRequest for a field the resource does not index."""
+    if not text:
+        return None
+    terms = []
+    for term in text.split(","):
+        for op in ("!=", "==", "="):
+            if op in term:
+                field, value = term.split(op, 1)
+                terms.append((field.strip(), op != "!=", value.strip()))
+                break
+        else:
+            raise _bad_field_selector(
+                info, text, label_text, f"invalid selector: '{text}'; can't understand '{term}'"
+            )
+    paths = {
+        "metadata.name": ("metadata", "name"),
+        "metadata.namespace": ("metadata", "namespace"),
+        **FIELD_LABELS.get(info.kind, {}),
+    }
+    for field, _, _ in terms:
+        if field not in paths:
+            raise _bad_field_selector(info, text, label_text, f"field label not supported: {field}")
+
+    def value_of(obj: dict, field: str) -> str:
+        value = obj
+        for part in paths[field]:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return _DEFAULT_FIELD_VALUES.get(field, "")
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    return lambda obj: all((value_of(obj, f) == v) == equal for f, equal, v in terms)
+
+
+def _bad_field_selector(info, text: str, label_text: str | None, reason: str):
+    group_version = f"{info.group}/{info.version}" if info.group else f"/{info.version}"
+    return errors.ApiError(
+        "BadRequest",
+        f'Unable to find "{group_version}, Resource={info.plural}" that match label selector '
+        f'"{label_text or ""}", field selector "{text}": {reason}',
+        400,
+    )
 
 
 def _selector(inv: Invocation) -> list[dict]:

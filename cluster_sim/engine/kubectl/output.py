@@ -123,7 +123,7 @@ def go_format_g(value: float) -> str:
     return _fixed(sign, digits, point)
 
 
-def _json(value, level: int, out: list[str]) -> None:
+def _json(value, level: int, out: list[str], sort: bool = True) -> None:
     if value is None:
         out.append("null")
     elif value is True:
@@ -141,11 +141,11 @@ def _json(value, level: int, out: list[str]) -> None:
             out.append("{}")
             return
         out.append("{")
-        for i, key in enumerate(sorted(value)):
+        for i, key in enumerate(sorted(value) if sort else value):
             out.append(
                 ("," if i else "") + "\n" + "    " * (level + 1) + _json_string(str(key)) + ": "
             )
-            _json(value[key], level + 1, out)
+            _json(value[key], level + 1, out, sort)
         out.append("\n" + "    " * level + "}")
     elif isinstance(value, list | tuple):
         if not value:
@@ -154,16 +154,17 @@ def _json(value, level: int, out: list[str]) -> None:
         out.append("[")
         for i, item in enumerate(value):
             out.append(("," if i else "") + "\n" + "    " * (level + 1))
-            _json(item, level + 1, out)
+            _json(item, level + 1, out, sort)
         out.append("\n" + "    " * level + "]")
     else:
         raise TypeError(f"json: unsupported type: {type(value).__name__}")
 
 
-def to_json(obj) -> str:
-    """kubectl get -o json."""
+def to_json(obj, sort_keys: bool = True) -> str:
+    """kubectl get -o json. Objects kubectl builds itself (`create --dry-run=client`) are
+    typed Go structs and keep their fields in struct order: pass sort_keys=False."""
     out: list[str] = []
-    _json(obj, 0, out)
+    _json(obj, 0, out, sort_keys)
     return "".join(out) + "\n"
 
 

@@ -44,6 +44,16 @@ def object_ref(obj: dict) -> str:
     return f"{prefix}/{obj['metadata']['name']}"
 
 
+NO_RESOURCES = (
+    "error: You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n"
+    "   '-f rsrc.yaml'\n"
+    "   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n"
+    "   '<resource>'"
+)  # cli-runtime resource.Builder: no resources and no -f (delete, scale, set image, ...)
+
+
 def split_targets(args: list[str]) -> list[tuple[KindInfo, list[str]]]:
     """`pods web db` | `pod/web svc/web` | `pods,svc` -> [(kind, [names])]."""
     if not args:

@@ -1,0 +1,702 @@
+"""Fidelity of kubectl verbs: node maintenance, labels and annotations, apply and delete -f,
+the output formats of `get`, `create deployment`, and kubectl's own error wording.
+
+Strings marked "kubectl v1.32.4" were captured from the real client (`/usr/bin/kubectl`,
+client-side only: `--dry-run=client`, flag and parse errors), so they are exactly what a
+learner's kubectl prints. Each test names the kubernetes.io page it follows.
+"""
+
+import json
+
+import pytest
+import yaml
+
+from cluster_sim.engine import podutil
+from cluster_sim.engine.cluster import Cluster
+from cluster_sim.engine.script import ScriptRunner
+
+WEB_APP = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: {image}
+        ports:
+        - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 80
+"""
+
+BARE_POD = (
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\nspec:\n  nodeName: node-1\n"
+    "  containers:\n  - name: app\n    image: nginx:1.25\n"
+)
+
+
+def session(nodes=2, seed=0):
+    runner = ScriptRunner(Cluster(seed=seed))
+    for index in range(1, nodes + 1):
+        runner.run_line(f"sim node add node-{index}")
+    return runner
+
+
+def live_pods(runner, namespace="default"):
+    return [p for p in runner.cluster.store.list("Pod", namespace) if podutil.is_active(p)]
+
+
+# --- node maintenance ---------------------------------------------------------------------
+
+
+def test_drain_refuses_bare_pods_without_force():
+    """kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/ and
+    reference/kubectl/generated/kubectl_drain: drain cordons, then refuses to delete a pod no
+    controller would recreate unless --force; --ignore-daemonsets is accepted."""
+    runner = session()
+    runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+    runner.run_line("kubectl apply -f -", BARE_POD)
+    runner.run_line("sim advance 20s")
+    refused = runner.run_line("kubectl drain node-1 --ignore-daemonsets")
+    assert refused.splitlines() == [
+        "node/node-1 cordoned",
+        'error: unable to drain node "node-1" due to error: cannot delete Pods that declare no '
+        "controller (use --force to override): default/bare, continuing command...",
+        "There are pending nodes to be drained:",
+        " node-1",
+        "cannot delete Pods that declare no controller (use --force to override): default/bare",
+    ]
+    cluster = runner.cluster
+    assert cluster.api.get("Node", "", "node-1")["spec"]["unschedulable"] is True
+    assert cluster.api.find("Pod", "default", "bare") is not None  # nothing was evicted
+
+    on_node_1 = [
+        p["metadata"]["name"] for p in live_pods(runner) if p["spec"]["nodeName"] == "node-1"
+    ]
+    drained = runner.run_line("kubectl drain node-1 --ignore-daemonsets --force").splitlines()
+    assert drained[0] == "node/node-1 already cordoned"
+    assert drained[1] == "Warning: deleting Pods that declare no controller: default/bare"
+    assert drained[-1] == "node/node-1 drained"
+    for name in on_node_1:
+        assert f"evicting pod default/{name}" in drained
+        assert f"pod/{name} evicted" in drained
+        assert cluster.api.find("Pod", "default", name) is None  # drain waits until they are gone
+    runner.run_line("sim advance 20s")
+    survivors = live_pods(runner)
+    assert len(survivors) == 2 and all(p["spec"]["nodeName"] == "node-2" for p in survivors)
+    assert "node-1   Ready,SchedulingDisabled" in runner.run_line("kubectl get nodes")
+
+
+def test_cordon_and_uncordon_are_idempotent():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_cordon/ (and _uncordon):
+    a second call says `already cordoned` / `already uncordoned` and changes nothing."""
+    runner = session(nodes=1)
+    assert runner.run_line("kubectl cordon node-1") == "node/node-1 cordoned"
+    node = runner.cluster.api.get("Node", "", "node-1")
+    assert {"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable"}.items() <= (
+        node["spec"]["taints"][0].items()
+    )
+    assert runner.run_line("kubectl cordon node-1") == "node/node-1 already cordoned"
+    assert runner.run_line("kubectl uncordon node-1") == "node/node-1 uncordoned"
+    assert runner.run_line("kubectl uncordon node-1") == "node/node-1 already uncordoned"
+    node = runner.cluster.api.get("Node", "", "node-1")
+    assert "unschedulable" not in node["spec"] and "taints" not in node["spec"]
+    assert (
+        runner.run_line("kubectl cordon ghost")
+        == 'Error from server (NotFound): nodes "ghost" not found'
+    )
+
+
+# --- labels and annotations ---------------------------------------------------------------
+
+
+def test_label_add_overwrite_and_remove():
+    """kubernetes.io/docs/concepts/overview/working-with-objects/labels/ and
+    reference/kubectl/generated/kubectl_label: an existing key is refused without
+    --overwrite (even with the same value); `key-` removes; wording from label.go."""
+    runner = session(nodes=1)
+    label = runner.run_line
+    assert label("kubectl label node node-1 disktype=ssd") == "node/node-1 labeled"
+    assert label("kubectl label node node-1 disktype=ssd") == (
+        "error: 'disktype' already has a value (ssd), and --overwrite is false"
+    )
+    assert label("kubectl label node node-1 disktype=hdd") == (
+        "error: 'disktype' already has a value (ssd), and --overwrite is false"
+    )
+    assert label("kubectl label node node-1 disktype=hdd --overwrite") == "node/node-1 labeled"
+    assert label("kubectl label node node-1 disktype=hdd --overwrite") == "node/node-1 not labeled"
+    assert "node-1" in label("kubectl get nodes -l disktype=hdd")
+    assert label("kubectl label node node-1 disktype-") == "node/node-1 unlabeled"
+    assert label("kubectl label node node-1 disktype-") == (
+        'label "disktype" not found.\nnode/node-1 not labeled'
+    )
+    assert "disktype" not in runner.cluster.api.get("Node", "", "node-1")["metadata"]["labels"]
+    assert label("kubectl label node node-1") == "error: at least one label update is required"
+    assert label("kubectl label node node-1 a=b c-") == 'label "c" not found.\nnode/node-1 labeled'
+    assert label("kubectl label node node-1 'x=a b'").startswith(
+        'error: invalid label value: "x=a b": a valid label must be an empty string'
+    )
+
+
+def test_label_by_selector():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_label: `-l` picks the objects."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+    runner.run_line("kubectl create deployment api --image=nginx:1.25")
+    out = runner.run_line("kubectl label pods -l app=web tier=frontend")
+    web = sorted(
+        p["metadata"]["name"] for p in live_pods(runner) if p["metadata"]["labels"]["app"] == "web"
+    )
+    assert out.splitlines() == [f"pod/{name} labeled" for name in web]
+    assert runner.run_line("kubectl get pods -l tier=frontend -o name").splitlines() == [
+        f"pod/{name}" for name in web
+    ]
+    assert runner.run_line("kubectl label pods tier=x") == (
+        "error: resource(s) were provided, but no name was specified"
+    )
+
+
+def test_annotate_and_change_cause():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_annotate/: annotate.go refuses
+    to overwrite without --overwrite, except kubernetes.io/change-cause."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl create deployment web --image=nginx:1.25")
+    run = runner.run_line
+    assert run("kubectl annotate deployment web owner=team-a") == "deployment.apps/web annotated"
+    assert run("kubectl annotate deployment web owner=team-b") == (
+        "error: --overwrite is false but found the following declared annotation(s): "
+        "'owner' already has a value (team-a)"
+    )
+    assert run("kubectl annotate deployment web owner=team-b --overwrite") == (
+        "deployment.apps/web annotated"
+    )
+    run("kubectl annotate deployment web kubernetes.io/change-cause=one")
+    assert run("kubectl annotate deployment web kubernetes.io/change-cause=two") == (
+        "deployment.apps/web annotated"
+    )
+    annotations = runner.cluster.api.get("Deployment", "default", "web")["metadata"]["annotations"]
+    assert annotations["owner"] == "team-b"
+    assert annotations["kubernetes.io/change-cause"] == "two"
+    assert run("kubectl annotate deployment web owner-") == "deployment.apps/web annotated"
+    assert (
+        "owner"
+        not in runner.cluster.api.get("Deployment", "default", "web")["metadata"]["annotations"]
+    )
+
+
+# --- apply and delete -f ------------------------------------------------------------------
+
+
+def test_apply_multi_document_three_way_merge_and_delete():
+    """kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/: apply creates,
+    then says unchanged or configured; a field the manifest never set (replicas changed by
+    `kubectl scale`) survives; `kubectl delete -f` removes what the file lists."""
+    runner = session()
+    first = WEB_APP.format(image="nginx:1.25")
+    assert runner.run_line("kubectl apply -f -", first) == (
+        "deployment.apps/web created\nservice/web created"
+    )
+    assert runner.run_line("kubectl apply -f -", first) == (
+        "deployment.apps/web unchanged\nservice/web unchanged"
+    )
+    assert (
+        runner.run_line("kubectl scale deployment web --replicas=3") == "deployment.apps/web scaled"
+    )
+    assert runner.run_line("kubectl apply -f -", first) == (
+        "deployment.apps/web unchanged\nservice/web unchanged"
+    )
+    second = WEB_APP.format(image="nginx:1.26")
+    assert runner.run_line("kubectl apply -f -", second) == (
+        "deployment.apps/web configured\nservice/web unchanged"
+    )
+    deployment = runner.cluster.api.get("Deployment", "default", "web")
+    assert deployment["spec"]["replicas"] == 3
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.26"
+    runner.run_line("kubectl rollout status deployment/web")
+    assert len(live_pods(runner)) == 3
+
+    assert runner.run_line("kubectl delete -f -", second) == (
+        'deployment.apps "web" deleted\nservice "web" deleted'
+    )
+    assert runner.cluster.api.find("Deployment", "default", "web") is None
+    assert runner.cluster.api.find("Service", "default", "web") is None
+    runner.run_line("sim advance 40s")
+    assert runner.cluster.store.list("Pod", "default") == []
+    # cmdutil.AddSourceToErr names where the object came from
+    assert runner.run_line("kubectl delete -f -", second) == (
+        'Error from server (NotFound): error when deleting "STDIN": deployments.apps "web" not found\n'
+        'Error from server (NotFound): error when deleting "STDIN": services "web" not found'
+    )
+
+
+def test_reapplying_a_pod_keeps_what_the_server_added():
+    """kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#merging-changes-to-primitive-fields
+    and #merge-patch-merging-lists-of-primitives: containers merge by name (a strategic merge
+    patch), so the service-account token mount the API server added is kept and an identical
+    manifest is `unchanged`."""
+    runner = session(nodes=1)
+    manifest = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n"
+        "    image: nginx:1.25\n    ports:\n    - containerPort: 80\n"
+    )
+    assert runner.run_line("kubectl apply -f -", manifest) == "pod/p created"
+    assert runner.run_line("kubectl apply -f -", manifest) == "pod/p unchanged"
+    container = runner.cluster.api.get("Pod", "default", "p")["spec"]["containers"][0]
+    assert (
+        container["volumeMounts"][0]["mountPath"] == "/var/run/secrets/kubernetes.io/serviceaccount"
+    )
+    assert container["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+
+
+def test_dry_run_changes_nothing():
+    """kubernetes.io/docs/reference/kubectl/conventions/ (--dry-run=client): the object is only
+    printed, with `(dry run)` after the operation; apply still tells created from configured."""
+    runner = session(nodes=1)
+    version = runner.cluster.resource_version
+    assert runner.run_line(
+        "kubectl apply -f - --dry-run=client", WEB_APP.format(image="nginx")
+    ) == ("deployment.apps/web created (dry run)\nservice/web created (dry run)")
+    assert runner.run_line("kubectl create deployment api --image=nginx --dry-run=client") == (
+        "deployment.apps/api created (dry run)"
+    )
+    assert runner.run_line("kubectl create namespace team-a --dry-run=server") == (
+        "namespace/team-a created (server dry run)"
+    )
+    assert runner.cluster.resource_version == version
+    runner.run_line("kubectl apply -f -", WEB_APP.format(image="nginx"))
+    assert runner.run_line(
+        "kubectl apply -f - --dry-run=client", WEB_APP.format(image="redis")
+    ) == ("deployment.apps/web configured (dry run)\nservice/web unchanged (dry run)")
+    image = runner.cluster.api.get("Deployment", "default", "web")["spec"]["template"]["spec"][
+        "containers"
+    ][0]["image"]
+    assert image == "nginx"
+    assert runner.run_line("kubectl label deployment web a=b --dry-run=client") == (
+        "deployment.apps/web labeled (dry run)"
+    )
+    assert "a" not in runner.cluster.api.get("Deployment", "default", "web")["metadata"]["labels"]
+    runner.run_line("sim advance 20s")
+    version = runner.cluster.resource_version
+    [pod] = live_pods(runner)
+    name = pod["metadata"]["name"]
+    for command, expected in [
+        (
+            "kubectl delete deployment web --dry-run=client",
+            'deployment.apps "web" deleted (dry run)',
+        ),
+        (f"kubectl delete pod {name} --dry-run=server", f'pod "{name}" deleted (server dry run)'),
+        (
+            "kubectl scale deployment web --replicas=3 --dry-run=client",
+            "deployment.apps/web scaled (dry run)",
+        ),
+        (
+            "kubectl set image deployment/web nginx=redis --dry-run=client",
+            "deployment.apps/web image updated (dry run)",
+        ),
+        (
+            "kubectl rollout restart deployment/web --dry-run=client",
+            "deployment.apps/web restarted (dry run)",
+        ),
+        (
+            "kubectl rollout pause deployment/web --dry-run=client",
+            "deployment.apps/web paused (dry run)",
+        ),
+        ("kubectl cordon node-1 --dry-run=client", "node/node-1 cordoned (dry run)"),
+        (
+            "kubectl drain node-1 --dry-run=client",
+            f"node/node-1 cordoned (dry run)\nevicting pod default/{name} (dry run)\n"
+            "node/node-1 drained (dry run)",
+        ),
+    ]:
+        assert runner.run_line(command) == expected, command
+    assert runner.cluster.resource_version == version
+    assert live_pods(runner)[0]["metadata"]["name"] == name
+
+
+# --- get ------------------------------------------------------------------------------------
+
+
+def test_get_output_formats_selectors_and_namespaces():
+    """kubernetes.io/docs/reference/kubectl/#output-options and
+    concepts/overview/working-with-objects/labels/#label-selectors: one object prints as
+    itself, several as a v1 List; -o name prints kind.group/name; -l, -A, --show-labels,
+    --field-selector; `get all` lists pods, services, deployments and replica sets."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl create namespace team-a")
+    runner.run_line("kubectl apply -f -", WEB_APP.format(image="nginx:1.25"))
+    runner.run_line("kubectl create deployment api --image=nginx:1.25 -n team-a")
+    runner.run_line("sim advance 20s")
+    get = runner.run_line
+
+    single = yaml.safe_load(get("kubectl get deployment web -o yaml"))
+    assert (single["kind"], single["metadata"]["name"]) == ("Deployment", "web")
+    listed = json.loads(get("kubectl get deployments -A -o json"))
+    assert (listed["apiVersion"], listed["kind"], listed["metadata"]) == (
+        "v1",
+        "List",
+        {"resourceVersion": ""},
+    )
+    assert [item["metadata"]["name"] for item in listed["items"]] == ["web", "api"]
+    assert get("kubectl get deployment,service -o name") == (
+        "deployment.apps/web\nservice/kubernetes\nservice/web"
+    )
+    pod_names = get("kubectl get pods -o name").splitlines()
+    assert len(pod_names) == 1 and pod_names[0].startswith("pod/web-")
+    assert get("kubectl get pods -l app=api") == "No resources found in default namespace."
+    everywhere = get("kubectl get pods -A -l 'app in (web,api)'").splitlines()
+    assert everywhere[0].split() == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert [line.split()[0] for line in everywhere[1:]] == ["default", "team-a"]
+    labels = get("kubectl get pods --show-labels").splitlines()
+    assert labels[0].split()[-1] == "LABELS"
+    assert labels[1].split()[-1].startswith("app=web,pod-template-hash=")
+    assert get("kubectl get pods -l app!=web") == "No resources found in default namespace."
+    assert get("kubectl get pods -A --field-selector metadata.namespace=team-a -o name").startswith(
+        "pod/api-"
+    )
+    assert get("kubectl get pods --field-selector status.phase=Failed") == (
+        "No resources found in default namespace."
+    )
+    assert get("kubectl get pods --field-selector spec.image=nginx") == (
+        'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label '
+        'selector "", field selector "spec.image=nginx": field label not supported: spec.image'
+    )
+    everything = get("kubectl get all")
+    for heading in ("pod/web-", "service/web ", "deployment.apps/web ", "replicaset.apps/web-"):
+        assert heading in everything
+    assert "api" not in everything
+    names = get("kubectl get all -o name").splitlines()
+    assert names[0].startswith("pod/web-") and "deployment.apps/web" in names
+    assert (
+        get("kubectl get pod ghost -o yaml")
+        == 'Error from server (NotFound): pods "ghost" not found'
+    )
+
+
+# --- create deployment against the real client ------------------------------------------
+
+CLIENT_DEPLOYMENT_YAML = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  strategy: {}
+  template:
+    metadata:
+      creationTimestamp: null
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx:1.25
+        name: nginx
+        ports:
+        - containerPort: 80
+        resources: {}
+status: {}"""
+
+CLIENT_DEPLOYMENT_JSON = """{
+    "kind": "Deployment",
+    "apiVersion": "apps/v1",
+    "metadata": {
+        "name": "web",
+        "creationTimestamp": null,
+        "labels": {
+            "app": "web"
+        }
+    },
+    "spec": {
+        "replicas": 1,
+        "selector": {
+            "matchLabels": {
+                "app": "web"
+            }
+        },
+        "template": {
+            "metadata": {
+                "creationTimestamp": null,
+                "labels": {
+                    "app": "web"
+                }
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "name": "busybox",
+                        "image": "busybox:1.36",
+                        "command": [
+                            "sleep",
+                            "3600"
+                        ],
+                        "resources": {}
+                    }
+                ]
+            }
+        },
+        "strategy": {}
+    },
+    "status": {}
+}"""
+
+CLIENT_NAMESPACE_YAML = """apiVersion: v1
+kind: Namespace
+metadata:
+  creationTimestamp: null
+  name: team-a
+spec: {}
+status: {}"""
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def test_create_deployment_builds_what_the_real_client_builds():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_create/kubectl_create_deployment/:
+    the object (--dry-run=client -o yaml|json, kubectl v1.32.4 output) and, once created,
+    every field the client set, as `kubectl get deployment web -o yaml` shows it."""
+    runner = session(nodes=1)
+    command = "kubectl create deployment web --image=nginx:1.25 --replicas=2 --port=80"
+    assert runner.run_line(command + " --dry-run=client -o yaml") == CLIENT_DEPLOYMENT_YAML
+    assert (
+        runner.run_line(
+            "kubectl create deployment web --image=busybox:1.36 --dry-run=client -o json -- sleep 3600"
+        )
+        == CLIENT_DEPLOYMENT_JSON
+    )
+    assert runner.run_line("kubectl create namespace team-a --dry-run=client -o yaml") == (
+        CLIENT_NAMESPACE_YAML
+    )
+    assert runner.run_line(command) == "deployment.apps/web created"
+    stored = yaml.safe_load(runner.run_line("kubectl get deployment web -o yaml"))
+    client = yaml.safe_load(CLIENT_DEPLOYMENT_YAML)
+    for path, value in _leaves(client):
+        if path[-1] == "creationTimestamp" or path[0] == "status" or value == {}:
+            continue
+        stored_value = stored
+        for part in path:
+            stored_value = stored_value[part]
+        assert stored_value == value, path
+    containers = stored["spec"]["template"]["spec"]["containers"]
+    assert containers[0]["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
+
+    runner.run_line("kubectl create deployment multi --image=nginx --image=redis:7")
+    names = [
+        c["name"]
+        for c in runner.cluster.api.get("Deployment", "default", "multi")["spec"]["template"][
+            "spec"
+        ]["containers"]
+    ]
+    assert names == ["nginx", "redis"]
+    runner.run_line("kubectl create deployment sleeper --image=busybox:1.36 -- sleep 3600")
+    sleeper = runner.cluster.api.get("Deployment", "default", "sleeper")
+    assert sleeper["spec"]["template"]["spec"]["containers"][0]["command"] == ["sleep", "3600"]
+
+
+def test_create_deployment_wraps_server_errors():
+    """create_deployment.go returns fmt.Errorf("failed to create deployment: %v", err) (kubectl
+    v1.32.4 prints it so when the POST fails); a 422's text is the StatusError's own,
+    `Deployment.apps "<name>" is invalid: ...`. `create namespace` returns the error as is."""
+    runner = session(nodes=1)
+    assert runner.run_line("kubectl create deployment web --image=nginx") == (
+        "deployment.apps/web created"
+    )
+    assert runner.run_line("kubectl create deployment web --image=nginx") == (
+        'error: failed to create deployment: deployments.apps "web" already exists'
+    )
+    assert runner.run_line("kubectl create deployment Bad_Name --image=nginx").startswith(
+        'error: failed to create deployment: Deployment.apps "Bad_Name" is invalid: '
+        'metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain'
+    )
+    assert runner.run_line("kubectl create namespace team-a") == "namespace/team-a created"
+    assert runner.run_line("kubectl create namespace team-a") == (
+        'Error from server (AlreadyExists): namespaces "team-a" already exists'
+    )
+    assert runner.cluster.api.find("Deployment", "default", "Bad_Name") is None
+
+
+NO_RESOURCES = (
+    "error: You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n   '<resource>'"
+)
+# Captured from kubectl v1.32.4 (client-side errors: no server involved).
+REAL_CLIENT_ERRORS = {
+    "kubectl get pods --bogus": "Error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods -z": "Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods -o": "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods --show-labels=maybe": (
+        'Error: invalid argument "maybe" for "--show-labels" flag: strconv.ParseBool: parsing '
+        "\"maybe\": invalid syntax\nSee 'kubectl get --help' for usage."
+    ),
+    "kubectl get pods -o jsonx": (
+        'error: unable to match a printer suitable for the output format "jsonx", allowed formats '
+        "are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,"
+        "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+    ),
+    "kubectl scale deployment web --replicas=abc": (
+        'Error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": '
+        "invalid syntax\nSee 'kubectl scale --help' for usage."
+    ),
+    "kubectl create deployment web --image=nginx -r abc": (
+        'Error: invalid argument "abc" for "-r, --replicas" flag: strconv.ParseInt: parsing '
+        "\"abc\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
+    ),
+    "kubectl create deployment web --image=nginx --port=abc": (
+        'Error: invalid argument "abc" for "--port" flag: strconv.ParseInt: parsing "abc": '
+        "invalid syntax\nSee 'kubectl create deployment --help' for usage."
+    ),
+    "kubectl rollout undo deployment/web --to-revision=abc": (
+        'Error: invalid argument "abc" for "--to-revision" flag: strconv.ParseInt: parsing '
+        "\"abc\": invalid syntax\nSee 'kubectl rollout undo --help' for usage."
+    ),
+    "kubectl rollout status deployment/web --timeout=bad": (
+        'Error: invalid argument "bad" for "--timeout" flag: time: invalid duration "bad"\n'
+        "See 'kubectl rollout status --help' for usage."
+    ),
+    "kubectl logs web --tail=abc": (
+        'Error: invalid argument "abc" for "--tail" flag: strconv.ParseInt: parsing "abc": '
+        "invalid syntax\nSee 'kubectl logs --help' for usage."
+    ),
+    "kubectl delete pod web --grace-period=abc": (
+        'Error: invalid argument "abc" for "--grace-period" flag: strconv.ParseInt: parsing '
+        "\"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
+    ),
+    "kubectl create deployment --image=nginx": (
+        "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help "
+        "and examples"
+    ),
+    "kubectl create deployment a b --image=nginx": (
+        "error: exactly one NAME is required, got 2\nSee 'kubectl create deployment -h' for help "
+        "and examples"
+    ),
+    "kubectl create deployment web --image=nginx --image=redis -- sleep 1": (
+        "error: cannot specify multiple --image options and command"
+    ),
+    "kubectl create deployment web --image=nginx --dry-run=bogus": (
+        'error: Invalid dry-run value (bogus). Must be "none", "server", or "client".'
+    ),
+    "kubectl create deployment web --image=nginx --dry-run=client": (
+        "deployment.apps/web created (dry run)"
+    ),
+    "kubectl create deployment web --image=nginx --dry-run=client -o name": "deployment.apps/web",
+    "kubectl create namespace team-a --dry-run=client": "namespace/team-a created (dry run)",
+    "kubectl apply": "error: must specify one of -f and -k",
+    "kubectl get": (
+        'You must specify the type of resource to get. Use "kubectl api-resources" for a '
+        "complete list of supported resources.\n\nerror: Required resource not specified.\n"
+        'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. '
+        "kubectl explain pods).\nSee 'kubectl get -h' for help and examples"
+    ),
+    "kubectl delete": NO_RESOURCES,
+    "kubectl scale --replicas=2": NO_RESOURCES,
+    "kubectl set image": NO_RESOURCES,
+    "kubectl describe": (
+        'error: You must specify the type of resource to describe. Use "kubectl api-resources" '
+        "for a complete list of supported resources."
+    ),
+    "kubectl rollout status": "error: required resource not specified",
+    "kubectl rollout undo": "error: required resource not specified",
+    "kubectl cordon": "error: USAGE: cordon NODE [flags]\nSee 'kubectl cordon -h' for help and examples",
+    "kubectl drain": "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+    "kubectl logs": (
+        "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is "
+        "a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"
+    ),
+    "kubectl apply -f nothere.yaml": 'error: the path "nothere.yaml" does not exist',
+}
+
+
+@pytest.mark.parametrize("command", sorted(REAL_CLIENT_ERRORS))
+def test_flag_errors_match_the_real_client(command):
+    """kubectl v1.32.4's own wording (pflag and cobra errors, printed before any request)."""
+    assert ScriptRunner().run_line(command) == REAL_CLIENT_ERRORS[command]
+
+
+# Captured from kubectl v1.32.4: `printf '<manifest>' | kubectl apply -f - --dry-run=client`.
+REAL_CLIENT_PARSE_ERRORS = {
+    "a: [\n": (
+        "error: error parsing STDIN: error converting YAML to JSON: yaml: line 1: did not find "
+        "expected node content"
+    ),
+    "": "error: no objects passed to apply",
+    "---\n---\n": "error: no objects passed to apply",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: 1\n": (
+        "error: error parsing STDIN: error converting YAML to JSON: yaml: line 5: mapping values "
+        "are not allowed in this context"
+    ),
+    "kind: Pod\nmetadata:\n  name: x\n": (
+        'error: error validating "STDIN": error validating data: apiVersion not set; if you '
+        "choose to ignore these errors, turn validation off with --validate=false"
+    ),
+    "apiVersion: v1\nmetadata:\n  name: x\n": (
+        'error: error validating "STDIN": error validating data: kind not set; if you choose to '
+        "ignore these errors, turn validation off with --validate=false"
+    ),
+}
+
+
+@pytest.mark.parametrize("manifest", sorted(REAL_CLIENT_PARSE_ERRORS))
+def test_manifest_parse_errors_match_the_real_client(manifest):
+    """kubectl v1.32.4's wording for manifests it cannot decode or that lack apiVersion/kind."""
+    runner = ScriptRunner()
+    for command in ("kubectl apply -f -", "kubectl apply -f - --dry-run=client"):
+        assert runner.run_line(command, manifest) == REAL_CLIENT_PARSE_ERRORS[manifest]
+
+
+def test_bad_flag_values_never_stop_a_script():
+    """README: the runner carries on after a failing command. Integer flags that do not parse
+    used to raise inside the engine and end the whole script."""
+    script = (
+        "sim node add node-1\n"
+        "kubectl create deployment web --image=nginx --replicas=abc\n"
+        "kubectl create deployment web --image=nginx --replicas=2\n"
+        "kubectl rollout undo deployment/web --to-revision=x\n"
+        "kubectl logs deploy/web --tail=many\n"
+        "kubectl delete pod web --grace-period=soon\n"
+        "kubectl rollout history deployment/web --revision=two\n"
+        "sim node add node-2 --gpus many\n"
+        "sim node add node-2 --memory lots\n"
+        "sim request web --count x\n"
+        "sim advance 20s\n"
+        "kubectl get deployment web\n"
+    )
+    out = ScriptRunner(Cluster(seed=0)).run(script)
+    assert out.count("Error: invalid argument") == 5
+    assert 'error: invalid value "many" for --gpus: must be a whole number' in out
+    assert 'error: invalid value "lots" for --memory: quantities must match' in out
+    assert 'error: invalid value "x" for --count: must be a whole number' in out
+    assert "web    2/2     2            2           20s" in out
+    assert out.rstrip().endswith("20s")
