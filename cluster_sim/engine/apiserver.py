@@ -9,6 +9,7 @@ this layer (see manifests/); objects made by controllers skip it.
 from __future__ import annotations  # methods named `list` shadow the builtin in annotations
 
 import random
+from collections.abc import Callable
 
 from . import defaults, errors, ipam
 from .admission import admit_pod
@@ -61,20 +62,35 @@ class APIServer:
         self.default_toleration_seconds = defaults.DEFAULT_TOLERATION_SECONDS
         self.service_ips = ipam.ServiceIPAllocator(rng)
         self.node_ports = ipam.NodePortAllocator(rng)
+        self._read_hooks: dict[str, Callable[[dict], None]] = {}
+
+    def on_read(self, kind: str, hook: Callable[[dict], None]) -> None:
+        """Fields that change on a schedule nothing reacts to (a node's status heartbeat) are
+        brought up to date when a client reads the object, not written at every change."""
+        self._read_hooks[kind] = hook
 
     # reads -----------------------------------------------------------------
 
     def get(self, kind: str, namespace: str, name: str) -> dict:
-        obj = self.store.get(kind, namespace if is_namespaced(kind) else "", name)
+        obj = self.find(kind, namespace, name)
         if obj is None:
             raise errors.not_found(resource_name(kind), name)
         return obj
 
     def find(self, kind: str, namespace: str, name: str) -> dict | None:
-        return self.store.get(kind, namespace if is_namespaced(kind) else "", name)
+        obj = self.store.get(kind, namespace if is_namespaced(kind) else "", name)
+        hook = self._read_hooks.get(kind)
+        if hook is not None and obj is not None:
+            hook(obj)
+        return obj
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        return self.store.list(kind, namespace if is_namespaced(kind) else None)
+        objects = self.store.list(kind, namespace if is_namespaced(kind) else None)
+        hook = self._read_hooks.get(kind)
+        if hook is not None:
+            for obj in objects:
+                hook(obj)
+        return objects
 
     # writes ----------------------------------------------------------------
 

@@ -167,7 +167,7 @@ class Cluster:
         if kubelet is None or not kubelet.powered:
             return
         kubelet.power_off()
-        self.node_lifecycle.kubelet_stopped(name, self.kubelets.registered_ms[name])
+        self.node_lifecycle.kubelet_stopped(name, kubelet.heartbeats)
         self.settle()
 
     def restore_node(self, name: str) -> None:
@@ -190,7 +190,7 @@ class Cluster:
         node = self.ctx.store.get("Node", "", name)
         if kubelet is None or node is None or kubelet.epoch != epoch or not kubelet.powered:
             return
-        self.kubelets.registered_ms[name] = self.now_ms
+        kubelet.start_heartbeats()
         node["status"]["conditions"] = ready_conditions(rfc3339(self.now_ms))
         self.api.touch(node)
         self._node_boot_events(node)
@@ -246,6 +246,11 @@ class Cluster:
         node_name = pod["spec"].get("nodeName")
         kubelet = self.kubelets.get(node_name) if node_name else None
         return kubelet.usage(pod) if kubelet is not None and kubelet.powered else None
+
+    def node_lease(self, node_name: str) -> dict | None:
+        """The node's Lease in kube-node-lease, renewTime as of now (None if no kubelet runs
+        there): kubectl describe node reads it for its Lease section."""
+        return self.kubelets.lease(node_name)
 
     def events_for(self, obj: dict) -> list[dict]:
         uid = obj["metadata"].get("uid")

@@ -13,9 +13,10 @@ from types import SimpleNamespace
 
 from . import podutil
 from .events import NORMAL, WARNING
+from .nodes import NODE_LEASE_NAMESPACE, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
-from .timefmt import SECOND, rfc3339
+from .timefmt import SECOND, rfc3339, rfc3339_micro
 
 SANDBOX_START_MS = 400
 CONTAINER_CREATE_MS = 150
@@ -45,10 +46,18 @@ class ContainerRuntime:
         self.previous_process: ContainerProcess | None = None  # the instance before it
         self.started_ms = 0
         self.image_id = ""
-        self.probe_failures = {"liveness": 0, "readiness": 0, "startup": 0}
-        self.probe_successes = {"readiness": 0}
+        self.probe_failures = {"liveness": 0, "startup": 0}
+        # The readiness worker's lastResult and resultRun (pkg/kubelet/prober/worker.go): the
+        # worker lives as long as the pod, so they carry over a restart of the container.
+        self.readiness_last: bool | None = None
+        self.readiness_run = 0
         self.generation = 0  # bumps on every (re)start, invalidating older timers
         self.restart_after_kill = False  # killed by a failed probe: restart even on exit 0
+        # The way to a (re)start: image pull, its back-offs, the crash back-off, create, start.
+        # `attempt` tags each timer on that way; bumping it voids them all (a new image).
+        self.attempt = 0
+        self.start_pending = False  # the kubelet wants this container started; not yet done
+        self.restart_pending = False  # waiting out the crash back-off before a restart
 
 
 class PodRuntime:
@@ -72,6 +81,8 @@ class Kubelet:
         self.pods: dict[str, PodRuntime] = {}
         self._pull_free_at = 0
         self._pulls_in_flight: dict[str, int] = {}
+        self.heartbeats: Heartbeats
+        self.start_heartbeats()
 
     # scheduling helpers --------------------------------------------------------
 
@@ -80,6 +91,15 @@ class Kubelet:
 
     def _guarded(self, epoch: int, callback, args) -> None:
         if self.powered and epoch == self.epoch:
+            callback(*args)
+
+    def _later_for(self, container: "ContainerRuntime", delay_ms: int, callback, *args) -> None:
+        """A step on the container's way to a (re)start: void once that way is abandoned."""
+        self._later(delay_ms, self._if_attempt, container, container.attempt, callback, args)
+
+    @staticmethod
+    def _if_attempt(container: "ContainerRuntime", attempt: int, callback, args) -> None:
+        if container.attempt == attempt:
             callback(*args)
 
     def _scaled(self, ms: int) -> int:
@@ -106,11 +126,59 @@ class Kubelet:
             field_path=field_path,
         )
 
+    # heartbeats ------------------------------------------------------------------
+
+    def start_heartbeats(self) -> None:
+        """The kubelet (re)started: it posts its node status and renews its Lease from now."""
+        now = self.ctx.now_ms
+        self.heartbeats = Heartbeats(started_ms=now, reported_ms=now)
+        self.heartbeats.posted(now, self._heartbeat_seed())
+
+    def _heartbeat_seed(self) -> str:
+        node = self.ctx.store.get("Node", "", self.node_name)
+        return node["metadata"]["uid"] if node else self.node_name
+
+    def refresh_heartbeat(self, node: dict) -> None:
+        """Bring the conditions' lastHeartbeatTime to the kubelet's last status post. The API
+        server's reads call this instead of the kubelet writing every periodic report: such a
+        report changes nothing but the heartbeat, which the scheduler's node-update filter
+        ignores, and the node lifecycle controller's health check is already kept alive by
+        the more frequent Lease renewals (see node_lifecycle.py)."""
+        posted = rfc3339(self.heartbeats.status_reported_ms(self.ctx.now_ms))
+        for condition in node["status"].get("conditions") or ():
+            condition["lastHeartbeatTime"] = posted
+
+    def lease(self, node: dict) -> dict:
+        """The node's Lease in kube-node-lease as the kubelet keeps it (component-helpers
+        apimachinery/lease controller.go newLease: holder and duration set, renewTime on every
+        renewal, no acquireTime), renewed every leaseDurationSeconds / 4."""
+        renew_ms = self.ctx.profile.lease_renew_ms
+        renewed = self.heartbeats.lease_renewed_ms(self.ctx.now_ms, renew_ms)
+        meta = node["metadata"]
+        return {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": {
+                "name": self.node_name,
+                "namespace": NODE_LEASE_NAMESPACE,
+                "creationTimestamp": meta.get("creationTimestamp"),
+                "ownerReferences": [
+                    {"apiVersion": "v1", "kind": "Node", "name": meta["name"], "uid": meta["uid"]}
+                ],
+            },
+            "spec": {
+                "holderIdentity": self.node_name,
+                "leaseDurationSeconds": renew_ms * 4 // SECOND,
+                "renewTime": rfc3339_micro(renewed),
+            },
+        }
+
     # power --------------------------------------------------------------------
 
     def power_off(self) -> None:
         self.powered = False
         self.epoch += 1
+        self.heartbeats.stopped_ms = self.ctx.now_ms
         for runtime in self.pods.values():
             for container in runtime.containers:
                 container.process = None
@@ -158,7 +226,12 @@ class Kubelet:
     def _check_definitions(self, pod: dict, runtime: PodRuntime) -> None:
         """computePodActions' containerChanged: a new image (the one field of a running pod's
         container an update may change) gets the container killed and started again,
-        whatever the restart policy, without back-off (a new image is a new back-off key)."""
+        whatever the restart policy, without back-off.
+
+        The back-off keys carry the container's spec hash (kuberuntime getStableKey) and the
+        image (the image puller's back-off key), so a new image starts with a clean slate:
+        a container waiting out a CrashLoopBackOff or an ImagePullBackOff of the old image
+        is started from the new one at once, on the sync the pod update triggers."""
         specs = {c["name"]: c for c in pod["spec"].get("containers", [])}
         for container in runtime.containers:
             spec = specs.get(container.name)
@@ -168,7 +241,9 @@ class Kubelet:
             container.backoff_ms = 0
             container.image_backoff_ms = 0
             if container.process is None:
-                continue  # its next start (a pending restart or pull retry) uses the new image
+                if container.start_pending and not runtime.terminating:
+                    self._start_new_image(runtime, container)
+                continue
             self._event(
                 pod,
                 NORMAL,
@@ -211,6 +286,20 @@ class Kubelet:
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
         for container in runtime.containers:
+            container.start_pending, container.restart_pending = True, False
+            self._pull_then_start(runtime, container)
+
+    def _start_new_image(self, runtime: PodRuntime, container: ContainerRuntime) -> None:
+        """Leave the way to a start of the old image (a back-off to wait out, a pull under
+        way) and take the new image's at once. doBackOff finds nothing under the new key and
+        records the start there (flowcontrol.Backoff.Next), so should the new image crash
+        too, its next restart waits the initial back-off."""
+        container.attempt += 1
+        if container.last_finished_ms is not None:
+            container.backoff_ms = self.ctx.profile.crash_backoff_initial_ms
+        if container.restart_pending:
+            self._restart_container(runtime, container)
+        else:
             self._pull_then_start(runtime, container)
 
     # images ---------------------------------------------------------------------
@@ -229,7 +318,8 @@ class Kubelet:
                 # The registry has to answer before the pull can fail.
                 self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
                 container.image_backoff_ms = 0
-                self._later(
+                self._later_for(
+                    container,
                     self._scaled(REGISTRY_ROUND_TRIP_MS),
                     self._pull_failed,
                     runtime,
@@ -252,8 +342,13 @@ class Kubelet:
                 f'Container image "{image}" already present on machine',
                 container.name,
             )
-            self._later(
-                self._scaled(CONTAINER_CREATE_MS), self._create_container, runtime, container, ref
+            self._later_for(
+                container,
+                self._scaled(CONTAINER_CREATE_MS),
+                self._create_container,
+                runtime,
+                container,
+                ref,
             )
             return
         self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
@@ -273,7 +368,7 @@ class Kubelet:
             self._pull_free_at = finished
             self._pulls_in_flight[ref.name] = finished
         waited = finished - now
-        self._later(waited, self._pulled, runtime, container, ref, duration, waited)
+        self._later_for(container, waited, self._pulled, runtime, container, ref, duration, waited)
 
     def _pulled(self, runtime, container, ref, duration, waited) -> None:
         pod = self._pod(runtime)
@@ -291,8 +386,13 @@ class Kubelet:
             container.name,
         )
         container.image_backoff_ms = 0
-        self._later(
-            self._scaled(CONTAINER_CREATE_MS), self._create_container, runtime, container, ref
+        self._later_for(
+            container,
+            self._scaled(CONTAINER_CREATE_MS),
+            self._create_container,
+            runtime,
+            container,
+            ref,
         )
 
     def _pull_failed(self, runtime, container, error) -> None:
@@ -320,8 +420,14 @@ class Kubelet:
             else min(container.image_backoff_ms * 2, profile.image_backoff_max_ms)
         )
         # The pod's next sync finds the image in back-off.
-        self._later(
-            NEXT_SYNC_AFTER_ERROR_MS, self._image_backoff, runtime, container, image, cri_error
+        self._later_for(
+            container,
+            NEXT_SYNC_AFTER_ERROR_MS,
+            self._image_backoff,
+            runtime,
+            container,
+            image,
+            cri_error,
         )
 
     def _image_backoff(self, runtime, container, image, error_text) -> None:
@@ -337,7 +443,7 @@ class Kubelet:
             f'Back-off pulling image "{image}": ErrImagePull: {error_text}',
         )
         delay = container.image_backoff_ms - NEXT_SYNC_AFTER_ERROR_MS
-        self._later(max(delay, 1), self._retry_pull, runtime, container)
+        self._later_for(container, max(delay, 1), self._retry_pull, runtime, container)
 
     def _retry_pull(self, runtime, container) -> None:
         pod = self._pod(runtime)
@@ -348,11 +454,17 @@ class Kubelet:
         try:
             ref = resolve_image(image)
         except ImagePullError as error:
-            self._later(
-                self._scaled(REGISTRY_ROUND_TRIP_MS), self._pull_failed, runtime, container, error
+            self._later_for(
+                container,
+                self._scaled(REGISTRY_ROUND_TRIP_MS),
+                self._pull_failed,
+                runtime,
+                container,
+                error,
             )
             return
-        self._later(
+        self._later_for(
+            container,
             self._scaled(ref.pull_ms),
             self._pulled,
             runtime,
@@ -366,9 +478,15 @@ class Kubelet:
         node = self.ctx.store.get("Node", "", self.node_name)
         if node is None:
             return
-        node["status"]["images"] = [
+        images = [
             {"names": [name], "sizeBytes": size} for name, size in sorted(self.image_cache.items())
         ]
+        if images == node["status"].get("images"):
+            return
+        node["status"]["images"] = images
+        # A changed status is posted at once, heartbeat included (tryUpdateNodeStatus).
+        self.heartbeats.posted(self.ctx.now_ms, self._heartbeat_seed())
+        self.refresh_heartbeat(node)
         self.ctx.api.touch(node)
 
     # containers -----------------------------------------------------------------
@@ -378,7 +496,9 @@ class Kubelet:
         if pod is None or runtime.terminating:
             return
         self._event(pod, NORMAL, "Created", f"Created container: {container.name}", container.name)
-        self._later(CONTAINER_START_MS, self._start_container, runtime, container, ref)
+        self._later_for(
+            container, CONTAINER_START_MS, self._start_container, runtime, container, ref
+        )
 
     def _start_container(self, runtime, container, ref) -> None:
         pod = self._pod(runtime)
@@ -387,6 +507,7 @@ class Kubelet:
         now = self.ctx.now_ms
         spec = container.spec
         limits = (spec.get("resources") or {}).get("limits") or {}
+        container.start_pending = False
         container.generation += 1
         container.container_id = f"containerd://{self.rng.getrandbits(256):064x}"
         container.image_id = ref.image_id
@@ -409,8 +530,7 @@ class Kubelet:
         container.previous_process = container.last_process
         container.last_process = container.process
         container.started_ms = now
-        container.probe_failures = {"liveness": 0, "readiness": 0, "startup": 0}
-        container.probe_successes = {"readiness": 0}
+        container.probe_failures = {"liveness": 0, "startup": 0}
         # a startup probe holds back `started`, readiness and the other probes until it passes
         container.started = "startupProbe" not in spec
         container.ready = "readinessProbe" not in spec and container.started
@@ -529,10 +649,11 @@ class Kubelet:
         )
         container.restart_after_kill = False
         if restarts and not runtime.terminating:
+            container.start_pending = container.restart_pending = True
             delay = self._next_backoff(container, now)
             if delay > 0:
-                self._later(1, self._enter_crashloop, runtime, container, delay)
-            self._later(max(delay, 1), self._restart_container, runtime, container)
+                self._later_for(container, 1, self._enter_crashloop, runtime, container, delay)
+            self._later_for(container, max(delay, 1), self._restart_container, runtime, container)
         self._update_phase(pod, runtime, restarting=restarts and not runtime.terminating)
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
@@ -574,6 +695,7 @@ class Kubelet:
         pod = self._pod(runtime)
         if pod is None or runtime.terminating or container.process is not None:
             return
+        container.restart_pending = False
         container.restart_count += 1
         status = self._container_status(pod, container.name)
         if status is not None:
@@ -598,7 +720,9 @@ class Kubelet:
             f'Container image "{container.spec.get("image")}" already present on machine',
             container.name,
         )
-        self._later(CONTAINER_CREATE_MS, self._create_container, runtime, container, ref)
+        self._later_for(
+            container, CONTAINER_CREATE_MS, self._create_container, runtime, container, ref
+        )
 
     # probes ------------------------------------------------------------------
 
@@ -621,8 +745,21 @@ class Kubelet:
         if container.generation != generation or container.process is None:
             return
         pod = self._pod(runtime)
-        if pod is None or runtime.terminating:
+        if pod is None:
             return
+        if runtime.terminating:
+            # worker.doProbe: on graceful deletion the liveness and startup workers stop (their
+            # last result set to Success), while readiness is probed until the container stops,
+            # so the pod's Ready condition and its endpoints' `serving` stay truthful.
+            if kind != "readiness":
+                return
+            container.process.advance(self.ctx.now_ms)  # the termination loop collects exits
+            if not container.process.running:
+                # "Non-running container probed": Failure, with no event
+                if container.ready:
+                    container.ready = False
+                    self._readiness_changed(pod, runtime, container)
+                return
         if not container.reported_running:
             # the prober skips a container whose status is not Running yet (worker.doProbe)
             wait = container.started_ms + PLEG_RELIST_MS - self.ctx.now_ms
@@ -650,25 +787,18 @@ class Kubelet:
             self.ctx.api.touch(pod)
             self._schedule_probes(runtime, container)
             return
-        if ok:
-            container.probe_failures[kind] = 0
-            if kind == "readiness" and not container.ready:
-                container.ready = True
-                changed = True
-        else:
-            container.probe_failures[kind] += 1
+        if not ok:
             label = kind.capitalize()
             self._event(
                 pod, WARNING, "Unhealthy", f"{label} probe failed: {failure}", container.name
             )
-            if (
-                kind == "readiness"
-                and container.probe_failures[kind] >= threshold
-                and container.ready
-            ):
-                container.ready = False
-                changed = True
-            if kind in ("liveness", "startup") and container.probe_failures[kind] >= threshold:
+        if kind == "readiness":
+            changed = self._readiness_result(container, ok, probe)
+        elif ok:
+            container.probe_failures[kind] = 0
+        else:
+            container.probe_failures[kind] += 1
+            if container.probe_failures[kind] >= threshold:
                 # kuberuntime computePodActions: restarted unless restartPolicy is Never
                 # (shouldRestartOnFailure), and the message says so
                 restart = pod["spec"].get("restartPolicy", "Always") != "Never"
@@ -684,15 +814,34 @@ class Kubelet:
                 self._kill_for_restart(pod, runtime, container, probe)
                 return
         if changed:
-            status = self._container_status(pod, container.name)
-            if status is not None:
-                status["ready"] = container.ready
-            self._update_readiness(pod, runtime)
-            self.ctx.api.touch(pod)
+            self._readiness_changed(pod, runtime, container)
         period = probe.get("periodSeconds", 10) * SECOND
         self.ctx.timeline.call_later(
             period, self._guarded, self.epoch, self._probe, (runtime, container, kind, generation)
         )
+
+    @staticmethod
+    def _readiness_result(container, ok: bool, probe: dict) -> bool:
+        """worker.doProbe's thresholds: the container's readiness changes only after
+        successThreshold consecutive successes or failureThreshold consecutive failures
+        (kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+        #configure-probes). True if its readiness changed."""
+        if container.readiness_last == ok:
+            container.readiness_run += 1
+        else:
+            container.readiness_last, container.readiness_run = ok, 1
+        threshold = probe.get("successThreshold", 1) if ok else probe.get("failureThreshold", 3)
+        if container.readiness_run < threshold or container.ready == ok:
+            return False
+        container.ready = ok
+        return True
+
+    def _readiness_changed(self, pod, runtime, container) -> None:
+        status = self._container_status(pod, container.name)
+        if status is not None:
+            status["ready"] = container.ready
+        self._update_readiness(pod, runtime)
+        self.ctx.api.touch(pod)
 
     def _run_probe(self, runtime, container, probe) -> tuple[bool, str]:
         """One probe, worded as pkg/probe words a failure (the event adds "<Kind> probe failed: ")."""

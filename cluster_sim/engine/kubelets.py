@@ -8,8 +8,8 @@ class Kubelets:
         self.ctx = ctx
         self.network = network
         self._by_node: dict[str, Kubelet] = {}
-        self.registered_ms: dict[str, int] = {}
         ctx.store.watch("Pod", self._on_pod)
+        ctx.api.on_read("Node", self._refresh_node)
 
     def get(self, node_name: str) -> Kubelet | None:
         return self._by_node.get(node_name)
@@ -17,14 +17,23 @@ class Kubelets:
     def add(self, node_name: str) -> Kubelet:
         kubelet = Kubelet(self.ctx, node_name, self.network, self.ctx.rng)
         self._by_node[node_name] = kubelet
-        self.registered_ms[node_name] = self.ctx.now_ms
         return kubelet
 
     def remove(self, node_name: str) -> None:
         kubelet = self._by_node.pop(node_name, None)
         if kubelet is not None:
             kubelet.power_off()
-        self.registered_ms.pop(node_name, None)
+
+    def lease(self, node_name: str) -> dict | None:
+        """The node's Lease (kube-node-lease/<node>), None when no kubelet ever ran there."""
+        kubelet = self._by_node.get(node_name)
+        node = self.ctx.store.get("Node", "", node_name)
+        return kubelet.lease(node) if kubelet is not None and node is not None else None
+
+    def _refresh_node(self, node: dict) -> None:
+        kubelet = self._by_node.get(node["metadata"]["name"])
+        if kubelet is not None:
+            kubelet.refresh_heartbeat(node)
 
     def _on_pod(self, event_type: str, pod: dict) -> None:
         if event_type == "DELETED":

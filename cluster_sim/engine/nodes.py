@@ -1,6 +1,11 @@
-"""Node objects as a kubelet registers them: capacity, allocatable, labels, addresses, info."""
+"""Node objects as a kubelet registers them: capacity, allocatable, labels, addresses, info;
+and the kubelet's two heartbeats, computed rather than sent one by one."""
+
+import random
+from dataclasses import dataclass
 
 from .quantity import cpu_millis, format_bytes, format_cpu, to_bytes
+from .timefmt import MINUTE, SECOND
 from .versions import CONTAINER_RUNTIME, KERNEL_VERSION, KUBERNETES_VERSION, OS_IMAGE
 
 # kubelet's default hard eviction threshold memory.available<100Mi comes off allocatable.
@@ -111,6 +116,57 @@ def ready_conditions(now: str) -> list[dict]:
     ]
 
 
+# KubeletConfiguration defaults: the kubelet computes its node status every
+# nodeStatusUpdateFrequency and posts it when it changed, or else once nodeStatusReportFrequency
+# has passed since the last post (kubernetes.io/docs/concepts/architecture/nodes/#heartbeats).
+NODE_STATUS_UPDATE_MS = 10 * SECOND
+NODE_STATUS_REPORT_MS = 5 * MINUTE
+NODE_LEASE_NAMESPACE = "kube-node-lease"
+
+
+@dataclass
+class Heartbeats:
+    """When one kubelet last renewed its Lease and last posted its node status, at any instant.
+
+    - Lease: renewed every renew_ms from the kubelet's start (the lease controller's
+      wait.JitterUntil loop, here without its 4 % jitter), never after it stopped.
+    - Node status: posted when it changes (registration, a restart, new images) and otherwise
+      on the first status sync (every NODE_STATUS_UPDATE_MS from the start) once
+      NODE_STATUS_REPORT_MS have passed since the last post. The first such report after a
+      change also waits a one-time random delayAfterNodeStatusChange, uniform over
+      +-NODE_STATUS_REPORT_MS/2 (pkg/kubelet/kubelet.go), so nodes do not report in step.
+      The conditions' lastHeartbeatTime is the time of the last post.
+    """
+
+    started_ms: int
+    reported_ms: int
+    delay_ms: int = 0
+    stopped_ms: int | None = None
+
+    def _until(self, now_ms: int) -> int:
+        return now_ms if self.stopped_ms is None else min(now_ms, self.stopped_ms)
+
+    def lease_renewed_ms(self, now_ms: int, renew_ms: int) -> int:
+        elapsed = max(self._until(now_ms) - self.started_ms, 0)
+        return self.started_ms + elapsed // renew_ms * renew_ms
+
+    def status_reported_ms(self, now_ms: int) -> int:
+        until = self._until(now_ms)
+        due = self.reported_ms + NODE_STATUS_REPORT_MS + self.delay_ms
+        ticks = -(-(due - self.started_ms) // NODE_STATUS_UPDATE_MS)  # the first sync at or after
+        first = self.started_ms + max(ticks, 0) * NODE_STATUS_UPDATE_MS
+        if until < first:
+            return self.reported_ms
+        return first + (until - first) // NODE_STATUS_REPORT_MS * NODE_STATUS_REPORT_MS
+
+    def posted(self, now_ms: int, seed: str) -> None:
+        """A status post that carried a change: the periodic reports count from here, after a
+        new random delay (drawn from `seed`, so the cluster's own RNG sequence is untouched)."""
+        self.reported_ms = now_ms
+        fraction = random.Random(f"{seed}/{now_ms}").random() - 0.5
+        self.delay_ms = int(NODE_STATUS_REPORT_MS * fraction)
+
+
 def node_condition(node: dict, kind: str) -> dict | None:
     for item in node["status"].get("conditions") or ():
         if item["type"] == kind:
@@ -123,4 +179,11 @@ def is_node_ready(node: dict) -> bool:
     return bool(ready and ready["status"] == "True")
 
 
-__all__ = ["format_bytes", "node_manifest", "ready_conditions", "node_condition", "is_node_ready"]
+__all__ = [
+    "Heartbeats",
+    "format_bytes",
+    "node_manifest",
+    "ready_conditions",
+    "node_condition",
+    "is_node_ready",
+]

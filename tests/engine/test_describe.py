@@ -117,6 +117,16 @@ def crashing_pod():
     return pod
 
 
+def node_lease(name, *, renewed):
+    """The kubelet's Lease in kube-node-lease (no acquireTime: the kubelet never sets one)."""
+    return {
+        "apiVersion": "coordination.k8s.io/v1",
+        "kind": "Lease",
+        "metadata": {"name": name, "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": rfc3339(renewed)},
+    }
+
+
 def make_node(name, *, ready="True", ip="192.168.0.11"):
     heartbeat, start = rfc3339(NOW - 40 * SECOND), rfc3339(0)
     conditions = [
@@ -467,7 +477,8 @@ def test_describe_node_with_pods_and_allocated_resources():
     proxy["spec"]["containers"][0]["resources"] = {}
     finished = web_pod("batch-28s9c", phase="Succeeded")  # not listed: only non-terminated pods
     pods = [crashing_pod(), web_pod("web-6d4cf56db6-x7k2p"), proxy, finished]
-    assert describe_node(make_node("worker-1"), pods, [], NOW) == (
+    lease = node_lease("worker-1", renewed=NOW - 4 * SECOND)
+    assert describe_node(make_node("worker-1"), pods, [], NOW, lease=lease) == (
         "Name:               worker-1\n"
         "Roles:              <none>\n"
         "Labels:             kubernetes.io/hostname=worker-1\n"
@@ -479,7 +490,7 @@ def test_describe_node_with_pods_and_allocated_resources():
         "Lease:\n"
         "  HolderIdentity:  worker-1\n"
         "  AcquireTime:     <unset>\n"
-        "  RenewTime:       Mon, 05 Jan 2026 10:59:20 +0000\n"
+        "  RenewTime:       Mon, 05 Jan 2026 10:59:56 +0000\n"
         "Conditions:\n"
         "  Type             Status  LastHeartbeatTime                 LastTransitionTime                "
         "Reason                       Message\n"
@@ -569,6 +580,11 @@ def test_describe_unreachable_cordoned_node():
         "                    node.kubernetes.io/unreachable:NoSchedule\n"
         "                    node.kubernetes.io/unschedulable:NoSchedule\n"
         "Unschedulable:      true\n"
+        # no Lease in kube-node-lease: kubectl's describeNode prints every field <unset>
+        "Lease:\n"
+        "  HolderIdentity:  <unset>\n"
+        "  AcquireTime:     <unset>\n"
+        "  RenewTime:       <unset>\n"
     ) in text
     assert (
         "  Type             Status    LastHeartbeatTime                 LastTransitionTime                "

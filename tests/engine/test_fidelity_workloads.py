@@ -378,6 +378,160 @@ def test_changing_a_running_pods_image_restarts_its_container():
     assert "running" in status["state"] and pod(runner, "p")["status"]["phase"] == "Running"
 
 
+def test_fixing_a_crashing_image_starts_it_without_waiting_out_the_back_off():
+    """A new image ends a CrashLoopBackOff at once: the kubelet's back-off key carries the
+    container's spec hash (pkg/kubelet/kuberuntime/helpers.go getStableKey: "any change to the
+    container generates a new key"), so the sync that the pod update triggers finds no back-off
+    under the new key and starts the container from the new image (kubernetes.io/docs/concepts/
+    workloads/pods/pod-lifecycle/#container-restarts)."""
+    runner = session()
+    runner.run_line(
+        "kubectl apply -f -",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: serve\nspec:\n"
+        "  containers:\n  - name: serve\n    image: clusterlab/serve:2.0\n",
+    )
+    runner.run_line("sim advance 3m")
+    status = container_status(runner, "serve")
+    assert status["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert "back-off 2m40s" in status["state"]["waiting"]["message"]  # 2 min more to wait
+    restarts = status["restartCount"]
+    fixed_at = runner.cluster.now_ms
+    runner.run_line("kubectl set image pod/serve serve=clusterlab/serve:1.1")
+    [pulling] = [
+        e for e in events(runner, "serve", "Pulling") if "clusterlab/serve:1.1" in e["message"]
+    ]
+    assert parse_rfc3339(pulling["firstTimestamp"]) == fixed_at  # no waiting
+    runner.run_line("sim advance 15s")
+    status = container_status(runner, "serve")
+    assert "running" in status["state"] and status["ready"]
+    assert status["image"] == "clusterlab/serve:1.1" and status["restartCount"] == restarts + 1
+    assert parse_rfc3339(status["state"]["running"]["startedAt"]) - fixed_at < 15 * SECOND
+
+
+def test_fixing_an_image_that_cannot_be_pulled_pulls_the_new_one_at_once():
+    """The image pull back-off is keyed by pod UID and image (pkg/kubelet/images/image_manager.go
+    EnsureImageExists, backOffKey), so after `kubectl set image` a container in ImagePullBackOff
+    pulls the new image on the next sync instead of sitting out the old image's back-off
+    (kubernetes.io/docs/concepts/containers/images/#imagepullbackoff)."""
+    runner = session()
+    runner.run_line(
+        "kubectl apply -f -",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
+        "  containers:\n  - name: web\n    image: nginx:1.99-typo\n",
+    )
+    runner.run_line("sim advance 100s")
+    assert container_status(runner, "web")["state"]["waiting"]["reason"] == "ImagePullBackOff"
+    fixed_at = runner.cluster.now_ms
+    runner.run_line("kubectl set image pod/web web=nginx:1.25")
+    runner.run_line("sim advance 10s")
+    status = container_status(runner, "web")
+    assert "running" in status["state"] and status["image"] == "nginx:1.25"
+    assert status["restartCount"] == 0  # it never ran: this is its first start
+    assert parse_rfc3339(status["state"]["running"]["startedAt"]) - fixed_at < 10 * SECOND
+
+
+TERMINATING_BACKEND = """apiVersion: v1
+kind: Service
+metadata:
+  name: backend
+spec:
+  selector:
+    app: backend
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: backend
+  labels:
+    app: backend
+spec:
+  terminationGracePeriodSeconds: 120
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sh", "-c", "touch /tmp/ready; sleep 40; rm /tmp/ready; sleep 3600"]
+    readinessProbe:
+      exec:
+        command: ["cat", "/tmp/ready"]
+      periodSeconds: 5
+"""
+
+
+def test_a_terminating_pod_leaves_the_endpoints_at_once_and_keeps_probing_readiness():
+    """Deleting a pod does not touch its Ready condition: the kubelet keeps running readiness
+    probes through the grace period and stops only liveness and startup probes
+    (pkg/kubelet/prober/worker.go doProbe, "Graceful shutdown of the pod"). The endpoints
+    controllers act on the deletionTimestamp instead: the Endpoints object drops the pod at once,
+    from notReadyAddresses too (endpointslice util ShouldPodBeInEndpoints excludes terminating
+    pods unless publishNotReadyAddresses), and its EndpointSlice endpoint turns
+    ready: false, terminating: true, with serving still the pod's readiness (endpointslice
+    utils.go podToEndpoint; kubernetes.io/docs/concepts/services-networking/endpoint-slices/
+    #conditions)."""
+    runner = session()
+    runner.run_line("kubectl apply -f -", TERMINATING_BACKEND)
+    runner.run_line("sim advance 15s")
+    cluster = runner.cluster
+    assert podutil.is_ready(pod(runner, "backend"))
+    cluster.api.delete("Pod", "default", "backend")  # what `kubectl delete --wait=false` asks
+    cluster.settle()
+
+    def endpoint_conditions():
+        [endpoint_slice] = cluster.store.list("EndpointSlice", "default")
+        [endpoint] = endpoint_slice["endpoints"]
+        return endpoint["conditions"]
+
+    terminating = pod(runner, "backend")
+    assert terminating["metadata"]["deletionTimestamp"]
+    assert podutil.is_ready(terminating)  # still Ready: nothing changed in the container
+    assert "subsets" not in cluster.api.get("Endpoints", "default", "backend")
+    assert endpoint_conditions() == {"ready": False, "serving": True, "terminating": True}
+    assert "1/1     Terminating" in runner.run_line("kubectl get pod backend")
+    # The app stops answering its probe during the grace period: readiness follows.
+    runner.run_line("sim advance 45s")
+    terminating = pod(runner, "backend")
+    assert not podutil.is_ready(terminating)
+    assert endpoint_conditions() == {"ready": False, "serving": False, "terminating": True}
+    assert any(
+        e["message"].strip()
+        == "Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory"
+        for e in events(runner, "backend", "Unhealthy")
+    )
+
+
+def test_readiness_success_threshold_needs_consecutive_passes():
+    """kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-
+    probes/#configure-probes: successThreshold is the minimum number of consecutive successes
+    for the probe to be considered successful after having failed; the prober changes a
+    container's readiness only after successThreshold passes in a row, or failureThreshold
+    failures in a row (pkg/kubelet/prober/worker.go, resultRun)."""
+    runner = session()
+    runner.run_line(
+        "kubectl apply -f -",
+        bare_pod(
+            "flaky",
+            "['sh', '-c', 'touch /tmp/ready; sleep 20; rm /tmp/ready; sleep 10; "
+            "touch /tmp/ready; sleep 3600']",
+            extra="    readinessProbe:\n      exec:\n        command: ['cat', '/tmp/ready']\n"
+            "      periodSeconds: 2\n      successThreshold: 3\n      failureThreshold: 1\n",
+        ),
+    )
+    timeline = []
+    for _ in range(60):
+        runner.run_line("sim advance 1s")
+        timeline.append(podutil.is_ready(pod(runner, "flaky")))
+    ready_at = [second for second, ready in enumerate(timeline, start=1) if ready]
+    # Started at about 1 s: probes pass at about 2, 4 and 6 s: Ready on the third pass.
+    assert 5 <= ready_at[0] <= 8
+    # The file goes at about 21 s: one failure (failureThreshold 1) makes it unready.
+    assert not any(23 <= second <= 31 for second in ready_at)
+    # Back at about 31 s: three passes in a row before it is Ready again, not the first one.
+    back = min(second for second in ready_at if second > 23)
+    assert back >= 31 + 4
+    assert all(timeline[back - 1 :])
+
+
 def test_recreate_strategy_kills_old_pods_before_creating_new_ones():
     """kubernetes.io/docs/concepts/workloads/controllers/deployment/#recreate-deployment:
     "All existing Pods are killed before new ones are created"."""

@@ -5,13 +5,13 @@ controller notices on its next monitor pass after the 50 s grace period: the
 node's conditions go Unknown, it gets the `node.kubernetes.io/unreachable`
 NoExecute and NoSchedule taints, its pods are marked not Ready, and pods that do
 not tolerate the taint are evicted (deleted) after their tolerationSeconds,
-300 s by default. Heartbeats are computed rather than sent one by one, so an
-idle cluster of any size costs nothing per tick.
+300 s by default. Heartbeats are computed rather than sent one by one (see
+nodes.Heartbeats), so an idle cluster of any size costs nothing per tick.
 """
 
 from .. import podutil
 from ..events import NORMAL, WARNING
-from ..nodes import node_condition
+from ..nodes import Heartbeats, node_condition
 from ..scheduler.plugins import tolerates_taint
 from ..timefmt import SECOND, parse_rfc3339, rfc3339
 from .base import Controller
@@ -38,30 +38,35 @@ class NodeLifecycleController(Controller):
 
     # heartbeats ------------------------------------------------------------
 
-    def kubelet_stopped(self, node_name: str, registered_ms: int) -> None:
+    def kubelet_stopped(self, node_name: str, heartbeats: Heartbeats) -> None:
         """Work out when the controller will notice, and look then."""
         profile = self.ctx.profile
-        now = self.ctx.now_ms
-        renew = profile.lease_renew_ms
-        last_renewal = registered_ms + ((now - registered_ms) // renew) * renew
+        last_renewal = heartbeats.lease_renewed_ms(self.ctx.now_ms, profile.lease_renew_ms)
         deadline = last_renewal + profile.node_monitor_grace_ms
         period = profile.node_monitor_period_ms
         noticed = ((deadline // period) + 1) * period
-        self.ctx.timeline.call_at(noticed, self._check_unreachable, node_name, last_renewal)
+        self.ctx.timeline.call_at(noticed, self._check_unreachable, node_name, heartbeats)
 
-    def _check_unreachable(self, node_name: str, last_renewal: int) -> None:
+    def _check_unreachable(self, node_name: str, heartbeats: Heartbeats) -> None:
         kubelet = self.kubelets.get(node_name)
         node = self.ctx.store.get("Node", "", node_name)
         if node is None or kubelet is None or kubelet.powered:
             return
+        if heartbeats is not kubelet.heartbeats:
+            return  # the kubelet came back and stopped again since: that stop has its own check
         now = self.ctx.now_ms
+        # tryUpdateNodeHealth keeps each condition's lastHeartbeatTime: the kubelet's last
+        # status post, which may be minutes before it stopped (it reports every 5 min when
+        # nothing changes); only the Lease is renewed every 10 s.
+        # https://kubernetes.io/docs/concepts/architecture/nodes/#heartbeats
+        heartbeat = rfc3339(heartbeats.status_reported_ms(now))
         for item in node["status"].get("conditions") or ():
             if item["status"] != "Unknown":
                 item["status"] = "Unknown"
                 item["reason"] = "NodeStatusUnknown"
                 item["message"] = "Kubelet stopped posting node status."
                 item["lastTransitionTime"] = rfc3339(now)
-            item["lastHeartbeatTime"] = rfc3339(last_renewal)
+            item["lastHeartbeatTime"] = heartbeat
         taints = [
             t for t in node["spec"].get("taints") or () if t["key"] not in (UNREACHABLE, NOT_READY)
         ]

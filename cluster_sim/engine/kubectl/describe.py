@@ -778,13 +778,6 @@ def _node_resources(w, pods, node, now_ms):
         w.write(1, f"{name}\t{reqs.get(name, zero)}\t{limits.get(name, zero)}\n")
 
 
-def _ready_heartbeat(node: dict):
-    for condition in node.get("status", {}).get("conditions") or []:
-        if condition.get("type") == "Ready":
-            return condition.get("lastHeartbeatTime")
-    return None
-
-
 def describe_node(
     node: dict,
     pods_on_node: list[dict],
@@ -794,8 +787,11 @@ def describe_node(
     lease: dict | None = None,
 ) -> str:
     """describeNode. `pods_on_node` may include finished pods; like kubectl's field selector
-    only non-terminated ones are listed. Without a `lease` the kubelet's usual node Lease is
-    shown: holder = node name, renewed at the Ready condition's last heartbeat."""
+    only non-terminated ones are listed. `lease` is the node's Lease in kube-node-lease, which
+    kubectl fetches separately; without one (no kubelet ever ran there) every field of the
+    Lease section is <unset>, as kubectl prints a Lease it could not find. Its renewTime is
+    the kubelet's 10 s heartbeat, distinct from the conditions' lastHeartbeatTime (the last
+    node status post, every 5 min when nothing changes)."""
     meta, spec, status = node.get("metadata", {}), node.get("spec", {}), node.get("status", {})
     w = _Writer()
     w.write(0, f"Name:\t{meta.get('name', '')}\n")
@@ -805,9 +801,7 @@ def describe_node(
     w.write(0, f"CreationTimestamp:\t{_time(meta.get('creationTimestamp'))}\n")
     _taints_multiline(w, "Taints", spec.get("taints"))
     w.write(0, f"Unschedulable:\t{_go_bool(spec.get('unschedulable'))}\n")
-    if lease is None:
-        lease = {"spec": {"holderIdentity": meta.get("name"), "renewTime": _ready_heartbeat(node)}}
-    lease_spec = lease.get("spec") or {}
+    lease_spec = (lease or {}).get("spec") or {}
     w.write(0, "Lease:\n")
     w.write(1, f"HolderIdentity:\t{lease_spec.get('holderIdentity') or '<unset>'}\n")
     for title, field in (("AcquireTime", "acquireTime"), ("RenewTime", "renewTime")):
