@@ -157,7 +157,16 @@ def _default_namespace(obj: dict) -> None:
     obj.setdefault("status", {}).setdefault("phase", "Active")
 
 
+def _default_node(obj: dict) -> None:
+    """v1.Node's spec and status are structs: a Node sent without them is stored with `{}`."""
+    if not isinstance(obj.get("spec"), dict):
+        obj["spec"] = {}
+    if not isinstance(obj.get("status"), dict):
+        obj["status"] = {}
+
+
 _DEFAULTERS = {
+    "Node": _default_node,
     "Pod": _default_pod,
     "Deployment": _default_deployment,
     "ReplicaSet": _default_template_owner,

@@ -5,6 +5,7 @@ A failing command does not stop the script, like a shell script without `set -e`
 Heredocs (`kubectl apply -f - <<EOF` … `EOF`) feed standard input.
 """
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,20 +81,51 @@ class ScriptRunner:
                 out.append(result.rstrip("\n"))
         return "\n".join(out) + "\n"
 
-    def _read_file(self, name: str) -> str:
-        if self.base_dir is None:
+    def _read_file(self, name: str, recursive: bool = False) -> str | list[tuple[str, str]]:
+        """A file's text; for a directory, its manifests as (name, text) pairs.
+
+        kubectl -f DIR visits the directory's .json, .yaml and .yml files in lexical order
+        (cli-runtime ExpandPathsToFileVisitors over filepath.Walk; subdirectories only with
+        -R), each named `DIR/file.yaml` in its messages (filepath.Join).
+        """
+        if self.base_dir is None or not name:
             raise FileNotFoundError(name)
+        try:
+            base = self.base_dir.resolve()
+            path = self._inside(base, name)
+            if path.is_dir():
+                found: list[tuple[str, str]] = []
+                self._walk(base, path, name, recursive, found)
+                return found
+            return _read_text(path)
+        except (OSError, ValueError) as error:  # unreadable, or a name no file can have
+            raise FileNotFoundError(name) from error
+
+    def _inside(self, base: Path, name: str) -> Path:
         path = (self.base_dir / name).resolve()
-        if self.base_dir.resolve() not in path.parents and path != self.base_dir.resolve():
+        if base not in path.parents and path != base:
             raise FileNotFoundError(name)
-        if path.is_dir():
-            # kubectl -f DIR reads the directory's .json, .yaml and .yml files (not recursive);
-            # simplification: they are read as one multi-document stream named after DIR
-            files = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix in (".json", ".yaml", ".yml")
-            )
-            return "\n---\n".join(_read_text(p) for p in files)
-        return _read_text(path)
+        return path
+
+    def _walk(self, base: Path, path: Path, shown: str, recursive: bool, found: list):
+        for entry in sorted(
+            path.iterdir(), key=lambda p: p.name.encode("utf-8", "surrogateescape")
+        ):
+            child = posixpath.normpath(posixpath.join(shown, entry.name))
+            resolved = entry.resolve()
+            if base not in resolved.parents:
+                continue  # nothing outside the script's directory is read
+            if resolved.is_dir():
+                if recursive and not entry.is_symlink():  # filepath.Walk follows no links
+                    self._walk(base, resolved, child, recursive, found)
+            elif _go_ext(entry.name) in (".json", ".yaml", ".yml") and resolved.is_file():
+                found.append((child, _read_text(resolved)))
+
+
+def _go_ext(name: str) -> str:
+    """filepath.Ext: from the last dot (`.yaml` for a file named `.yaml`)."""
+    dot = name.rfind(".")
+    return name[dot:] if dot >= 0 else ""
 
 
 def _read_text(path: Path) -> str:

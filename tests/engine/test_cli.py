@@ -57,7 +57,7 @@ def test_runs_a_script_file_and_files_beside_it(tmp_path):
     out = result.stdout.decode()
     assert out.startswith("$ sim node add node-1\nnode/node-1 created\n$ kubectl get pods\n")
     assert "No resources found in default namespace.\n" in out
-    assert '$ kubectl frobnicate\nError: unknown command "frobnicate" for "kubectl"\n' in out
+    assert '$ kubectl frobnicate\nerror: unknown command "frobnicate" for "kubectl"\n' in out
     assert "$ kubectl apply -f web.yaml\ndeployment.apps/web created\n" in out
     assert "deployment.apps/web\n" in out
     assert out.count("pod/web-") == 2

@@ -312,13 +312,13 @@ def test_dry_run_changes_nothing():
             "kubectl set image deployment/web nginx=redis --dry-run=client",
             "deployment.apps/web image updated (dry run)",
         ),
-        (
+        (  # kubectl v1.32.4: rollout restart and pause have no --dry-run flag
             "kubectl rollout restart deployment/web --dry-run=client",
-            "deployment.apps/web restarted (dry run)",
+            "error: unknown flag: --dry-run\nSee 'kubectl rollout restart --help' for usage.",
         ),
         (
             "kubectl rollout pause deployment/web --dry-run=client",
-            "deployment.apps/web paused (dry run)",
+            "error: unknown flag: --dry-run\nSee 'kubectl rollout pause --help' for usage.",
         ),
         ("kubectl cordon node-1 --dry-run=client", "node/node-1 cordoned (dry run)"),
         (
@@ -552,13 +552,17 @@ NO_RESOURCES = (
     "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
     "   '<resource> <name>'\n   '<resource>'"
 )
-# Captured from kubectl v1.32.4 (client-side errors: no server involved).
+# Captured from kubectl v1.32.4 (client-side errors: no server involved). Errors that cobra
+# returns (flag parsing, unknown commands, required flags) reach kubectl's main(), which prints
+# them through cmdutil.CheckErr with an `error: ` prefix (cmd/kubectl/kubectl.go,
+# kubernetes PR #107044); the local client is a `-dispatcher` build whose own main() prints
+# `Error: ` instead, so those lines were adjusted to upstream's.
 REAL_CLIENT_ERRORS = {
-    "kubectl get pods --bogus": "Error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.",
-    "kubectl get pods -z": "Error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.",
-    "kubectl get pods -o": "Error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods --bogus": "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods -z": "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.",
+    "kubectl get pods -o": "error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage.",
     "kubectl get pods --show-labels=maybe": (
-        'Error: invalid argument "maybe" for "--show-labels" flag: strconv.ParseBool: parsing '
+        'error: invalid argument "maybe" for "--show-labels" flag: strconv.ParseBool: parsing '
         "\"maybe\": invalid syntax\nSee 'kubectl get --help' for usage."
     ),
     "kubectl get pods -o jsonx": (
@@ -567,31 +571,31 @@ REAL_CLIENT_ERRORS = {
         "jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
     ),
     "kubectl scale deployment web --replicas=abc": (
-        'Error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": '
+        'error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": '
         "invalid syntax\nSee 'kubectl scale --help' for usage."
     ),
     "kubectl create deployment web --image=nginx -r abc": (
-        'Error: invalid argument "abc" for "-r, --replicas" flag: strconv.ParseInt: parsing '
+        'error: invalid argument "abc" for "-r, --replicas" flag: strconv.ParseInt: parsing '
         "\"abc\": invalid syntax\nSee 'kubectl create deployment --help' for usage."
     ),
     "kubectl create deployment web --image=nginx --port=abc": (
-        'Error: invalid argument "abc" for "--port" flag: strconv.ParseInt: parsing "abc": '
+        'error: invalid argument "abc" for "--port" flag: strconv.ParseInt: parsing "abc": '
         "invalid syntax\nSee 'kubectl create deployment --help' for usage."
     ),
     "kubectl rollout undo deployment/web --to-revision=abc": (
-        'Error: invalid argument "abc" for "--to-revision" flag: strconv.ParseInt: parsing '
+        'error: invalid argument "abc" for "--to-revision" flag: strconv.ParseInt: parsing '
         "\"abc\": invalid syntax\nSee 'kubectl rollout undo --help' for usage."
     ),
     "kubectl rollout status deployment/web --timeout=bad": (
-        'Error: invalid argument "bad" for "--timeout" flag: time: invalid duration "bad"\n'
+        'error: invalid argument "bad" for "--timeout" flag: time: invalid duration "bad"\n'
         "See 'kubectl rollout status --help' for usage."
     ),
     "kubectl logs web --tail=abc": (
-        'Error: invalid argument "abc" for "--tail" flag: strconv.ParseInt: parsing "abc": '
+        'error: invalid argument "abc" for "--tail" flag: strconv.ParseInt: parsing "abc": '
         "invalid syntax\nSee 'kubectl logs --help' for usage."
     ),
     "kubectl delete pod web --grace-period=abc": (
-        'Error: invalid argument "abc" for "--grace-period" flag: strconv.ParseInt: parsing '
+        'error: invalid argument "abc" for "--grace-period" flag: strconv.ParseInt: parsing '
         "\"abc\": invalid syntax\nSee 'kubectl delete --help' for usage."
     ),
     "kubectl create deployment --image=nginx": (
@@ -636,6 +640,58 @@ REAL_CLIENT_ERRORS = {
         "a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"
     ),
     "kubectl apply -f nothere.yaml": 'error: the path "nothere.yaml" does not exist',
+    "kubectl create --validate=bogus": (
+        'error: invalid - validate option "bogus"; must be one of: strict (or true), warn, ignore '
+        "(or false)"
+    ),
+    "kubectl apply --validate=bogus": "error: must specify one of -f and -k",
+    # kubectl's plugin handler sees a line cobra cannot place first, and prints its own error
+    "kubectl --show-labels get pods": (
+        "Error: flags cannot be placed before plugin name: --show-labels"
+    ),
+    "kubectl help --foo": "error: unknown flag: --foo\nSee 'kubectl help --help' for usage.",
+    "kubectl create deployment web --image='\"a\"b' --dry-run=client": (
+        'error: invalid argument "\\"a\\"b" for "--image" flag: parse error on line 1, column 3: '
+        "extraneous or missing \" in quoted-field\nSee 'kubectl create deployment --help' for usage."
+    ),
+    # cobra's suggestions, subcommand errors of parent commands, cli-runtime builder errors
+    # and each command's own checks; all before any request (kubectl v1.32.4)
+    "kubectl get pods -Az": "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.",
+    "kubectl get ---x": "error: bad flag syntax: ---x\nSee 'kubectl get --help' for usage.",
+    "kubectl foo": 'error: unknown command "foo" for "kubectl"\n\nDid you mean this?\n\ttop',
+    "kubectl list": 'error: unknown command "list" for "kubectl"\n\nDid you mean this?\n\tget\n\twait',
+    "kubectl rollout foo deployment/web": "error: unknown command \"foo deployment/web\"\nSee 'kubectl rollout -h' for help and examples",
+    "kubectl set foo": "error: unknown command \"foo\"\nSee 'kubectl set -h' for help and examples",
+    "kubectl top foo": "error: unknown command \"foo\"\nSee 'kubectl top -h' for help and examples",
+    "kubectl top pod a b": "error: pod [NAME | -l label]\nSee 'kubectl top pod -h' for help and examples",
+    "kubectl create foo": "error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples",
+    "kubectl create foo -f dir2": "error: Unexpected args: [foo]\nSee 'kubectl create -h' for help and examples",
+    "kubectl apply foo": "error: Unexpected args: [foo]\nSee 'kubectl apply -h' for help and examples",
+    "kubectl create deployment web --image=nginx --dry-run=client -o wide": 'error: unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml',
+    "kubectl create deployment web --image='a,\"b' --dry-run=client": 'error: invalid argument "a,\\"b" for "--image" flag: parse error on line 1, column 5: extraneous or missing " in quoted-field\nSee \'kubectl create deployment --help\' for usage.',
+    "kubectl create deployment web --image=nginx --replicas=2147483648 --dry-run=client": 'error: invalid argument "2147483648" for "-r, --replicas" flag: strconv.ParseInt: parsing "2147483648": value out of range\nSee \'kubectl create deployment --help\' for usage.',
+    "kubectl create deployment web --image=nginx --record --dry-run=client": "error: unknown flag: --record\nSee 'kubectl create deployment --help' for usage.",
+    "kubectl delete --cascade=bogus": 'error: invalid cascade value (bogus). Must be "background", "foreground", or "orphan"',
+    "kubectl delete pods x --now --grace-period=3": "error: --now and --grace-period cannot be specified together",
+    "kubectl delete pods --all -l a=b": "error: setting 'all' parameter but found a non empty selector. ",
+    "kubectl delete pods -l a=b x": "error: name cannot be provided when a selector is specified",
+    "kubectl delete pods/x -l a=b": "error: selectors and the all flag cannot be used when passing resource/name arguments",
+    "kubectl delete -l a=b": "error: at least one resource must be specified to use a selector",
+    "kubectl delete pod/x/y": "error: arguments in resource/name form may not have more than one slash",
+    "kubectl delete pods, x": "error: arguments in resource/name form must have a single resource and name",
+    "kubectl delete pod x -f dir2": "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
+    "kubectl delete pod/x -f dir2": "error: resource/name arguments cannot be provided when a path is specified",
+    "kubectl get pods x -f dir2": "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
+    "kubectl scale --replicas=2 deployment web -l a=b": "error: name cannot be provided when a selector is specified",
+    "kubectl logs a b c": "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples",
+    "kubectl logs --since=5": 'error: invalid argument "5" for "--since" flag: time: missing unit in duration "5"\nSee \'kubectl logs --help\' for usage.',
+    "kubectl logs --since=5x": 'error: invalid argument "5x" for "--since" flag: time: unknown unit "x" in duration "5x"\nSee \'kubectl logs --help\' for usage.',
+    "kubectl cordon a -l x=y": "error: cannot specify both a node name and a --selector option\nSee 'kubectl cordon -h' for help and examples",
+    "kubectl label pods x y a=b -l c=d": "error: name cannot be provided when a selector is specified",
+    "kubectl label pods --all a=b -l c=d": "error: cannot set --all and --selector at the same time",
+    "kubectl label --record=maybe": 'error: invalid argument "maybe" for "--record" flag: strconv.ParseBool: parsing "maybe": invalid syntax\nSee \'kubectl label --help\' for usage.',
+    "kubectl set image deployment/web nginx": "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+    "kubectl rollout restart deployment/web --dry-run=client": "error: unknown flag: --dry-run\nSee 'kubectl rollout restart --help' for usage.",
 }
 
 
@@ -694,9 +750,431 @@ def test_bad_flag_values_never_stop_a_script():
         "kubectl get deployment web\n"
     )
     out = ScriptRunner(Cluster(seed=0)).run(script)
-    assert out.count("Error: invalid argument") == 5
+    assert out.count("error: invalid argument") == 5
     assert 'error: invalid value "many" for --gpus: must be a whole number' in out
     assert 'error: invalid value "lots" for --memory: quantities must match' in out
     assert 'error: invalid value "x" for --count: must be a whole number' in out
     assert "web    2/2     2            2           20s" in out
     assert out.rstrip().endswith("20s")
+
+
+def test_parent_commands_and_help_print_the_real_help_text():
+    """kubectl v1.32.4: a bare `kubectl rollout` (DefaultSubCommandRun), `--help` and `-h`
+    print the command's help; unknown commands get cobra's suggestions (SuggestionsFor)."""
+    runner = ScriptRunner()
+    rollout = runner.run_line("kubectl rollout")
+    assert rollout.startswith("Manage the rollout of one or many resources.\n")
+    assert "  undo          Undo a previous rollout\n" in rollout
+    assert rollout.endswith(
+        'Use "kubectl options" for a list of global command-line options (applies to all commands).'
+    )
+    get_help = runner.run_line("kubectl get --help")
+    assert get_help.startswith("Display one or many resources.\n")
+    assert "    --field-selector='':\n" in get_help
+    assert runner.run_line("kubectl get pods -h") == get_help
+    assert runner.run_line("kubectl help get") == get_help
+    assert runner.run_line("kubectl de") == (
+        'error: unknown command "de" for "kubectl"\n\nDid you mean this?\n'
+        "\tset\n\tget\n\tdelete\n\tdescribe\n\tcp\n\tdebug"
+    )
+    # kubectl commands the simulation does not have, and flags it does not act on, say so
+    assert runner.run_line("kubectl exec -it web -- sh") == (
+        'error: ClusterLab does not simulate "kubectl exec" yet'
+    )
+    assert runner.run_line("kubectl get pods --sort-by=.metadata.name") == (
+        'error: ClusterLab does not simulate "kubectl get --sort-by" yet'
+    )
+    assert (
+        runner.run_line("kubectl get pods -w=false") == "No resources found in default namespace."
+    )
+    assert runner.run_line("kubectl label pods web a=b --record") == (
+        "Flag --record has been deprecated, --record will be removed in the future\n"
+        'Error from server (NotFound): pods "web" not found'
+    )
+
+
+ALL_KINDS_ERRORS = [
+    ("/v1", "replicationcontrollers", "field label not supported: spec.nodeName"),
+    ("/v1", "services", "field label not supported: spec.nodeName"),
+    *(
+        (
+            "apps/v1",
+            plural,
+            '"spec.nodeName" is not a known field selector: only "metadata.name", '
+            '"metadata.namespace"',
+        )
+        for plural in ("daemonsets", "deployments", "replicasets", "statefulsets")
+    ),
+    (
+        "autoscaling/v2",
+        "horizontalpodautoscalers",
+        '"spec.nodeName" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    ),
+    (
+        "batch/v1",
+        "cronjobs",
+        '"spec.nodeName" is not a known field selector: only "metadata.name", "metadata.namespace"',
+    ),
+    ("batch/v1", "jobs", 'field label "spec.nodeName" not supported for Job'),
+]
+
+
+def test_get_all_applies_the_field_selector():
+    """kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors/: `get all`
+    lists every kind of the `all` category with the same field selector. Kinds whose API does
+    not know the field answer BadRequest (pkg/apis/core/v1 and batch/v1 conversion.go; other
+    kinds runtime.DefaultMetaV1FieldSelectorConversion); the other kinds still print, and the
+    errors follow, one per kind, as CheckErr prints an aggregate."""
+    runner = session(nodes=2)
+    runner.run_line("kubectl apply -f -", WEB_APP.format(image="nginx:1.25"))
+    runner.run_line("kubectl scale deployment web --replicas=4")
+    runner.run_line("sim advance 20s")
+    on_node_1 = sorted(
+        p["metadata"]["name"] for p in live_pods(runner) if p["spec"]["nodeName"] == "node-1"
+    )
+    assert on_node_1 and len(on_node_1) < 4
+    out = runner.run_line("kubectl get all --field-selector spec.nodeName=node-1").splitlines()
+    assert out[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert [line.split()[0] for line in out[1 : 1 + len(on_node_1)]] == [
+        f"pod/{name}" for name in on_node_1
+    ]
+    assert out[1 + len(on_node_1) :] == [
+        f'Error from server (BadRequest): Unable to find "{group}, Resource={plural}" that match '
+        f'label selector "", field selector "spec.nodeName=node-1": {reason}'
+        for group, plural, reason in ALL_KINDS_ERRORS
+    ]
+    # a field every kind knows: only the objects with that name, of every kind
+    named = runner.run_line("kubectl get all --field-selector metadata.name=web -o name")
+    assert named.splitlines() == ["service/web", "deployment.apps/web"]
+    assert (
+        runner.run_line("kubectl get all --field-selector metadata.name!=web -o name").count(
+            "pod/web-"
+        )
+        == 4
+    )
+    assert runner.run_line("kubectl get all --field-selector metadata.name=nothing") == (
+        "No resources found in default namespace."
+    )
+    mixed = runner.run_line("kubectl get pods,deployments --field-selector status.phase=Running")
+    assert mixed.splitlines()[-1] == (
+        'Error from server (BadRequest): Unable to find "apps/v1, Resource=deployments" that '
+        'match label selector "", field selector "status.phase=Running": "status.phase" is not '
+        'a known field selector: only "metadata.name", "metadata.namespace"'
+    )
+    assert mixed.count("pod/web-") == 4
+
+
+def test_field_selectors_each_kind_supports():
+    """The field labels each kind's API accepts: Nodes and Namespaces do not take
+    metadata.namespace; Services take spec.type and spec.clusterIP (Kubernetes 1.30);
+    apps/v1 ReplicaSets refuse status.replicas (kubernetes/kubernetes#135136); terms are
+    parsed with fields.ParseSelector's escapes."""
+    runner = session(nodes=1)
+    get = runner.run_line
+    assert get("kubectl get nodes --field-selector metadata.namespace=default") == (
+        'Error from server (BadRequest): Unable to find "/v1, Resource=nodes" that match label '
+        'selector "", field selector "metadata.namespace=default": field label not supported: '
+        "metadata.namespace"
+    )
+    assert get("kubectl get nodes --field-selector spec.unschedulable=false -o name") == (
+        "node/node-1"
+    )
+    assert get("kubectl get svc --field-selector spec.type=ClusterIP -o name") == (
+        "service/kubernetes"
+    )
+    assert get("kubectl get rs --field-selector status.replicas=0").endswith(
+        '"status.replicas" is not a known field selector: only "metadata.name", '
+        '"metadata.namespace"'
+    )
+    assert get("kubectl get pods --field-selector a=b=c").endswith(
+        "invalid field selector: unescaped character in value: 61"
+    )
+    assert get("kubectl get pods --field-selector 'status.phase=Run\\,ning'") == (
+        "No resources found in default namespace."
+    )
+    assert get("kubectl get pods web --field-selector status.phase=Running") == (
+        "error: name cannot be provided when a selector is specified"
+    )
+    assert get("kubectl get pods web -A") == (
+        "error: a resource cannot be retrieved by name across all namespaces"
+    )
+
+
+MANIFESTS = {
+    "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    "b.yaml": "a: [\n",
+    "c.yaml": "kind: Pod\nmetadata:\n  name: x\n",
+    "d.yml": (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n---\napiVersion: v1\n"
+        "kind: Widget\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: ConfigMap\n"
+        "metadata:\n  name: d2\n"
+    ),
+    "e.json": '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "e"}}',
+    "notes.txt": "not a manifest\n",
+    "sub/s.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\n",
+}
+DIR_ERRORS = [
+    "error parsing dir/b.yaml: error converting YAML to JSON: yaml: line 1: did not find "
+    "expected node content",
+    'error validating "dir/c.yaml": error validating data: apiVersion not set; if you choose to '
+    "ignore these errors, turn validation off with --validate=false",
+    'resource mapping not found for name: "w" namespace: "" from "dir/d.yml": no matches for kind '
+    '"Widget" in version "v1"',
+    "ensure CRDs are installed first",
+]
+
+
+def test_apply_directory_names_each_file(tmp_path):
+    """kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/ (kubectl apply -f
+    DIR): each .json, .yaml and .yml file is read in name order and reported under its own
+    name (`dir/b.yaml`); a file's error ends that file only and every other object is applied.
+    Captured from kubectl v1.32.4: one error is printed `error: ...`, several one per line
+    without the prefix (cmdutil.CheckErr, MultipleErrors); an empty directory is refused."""
+    for name, text in MANIFESTS.items():
+        (tmp_path / "dir" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "dir" / name).write_text(text)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "bad.yaml").write_text("a: [\n")
+    runner = ScriptRunner(Cluster(seed=0), base_dir=tmp_path)
+    assert runner.run_line("kubectl apply -f dir").splitlines() == [
+        "configmap/a created",
+        "configmap/d created",
+        "configmap/d2 created",
+        "configmap/e created",
+        *DIR_ERRORS,
+    ]
+    assert runner.run_line("kubectl apply -f dir/ -R").splitlines()[4] == "configmap/s created"
+    assert runner.run_line("kubectl apply -f one") == (
+        "error: error parsing one/bad.yaml: error converting YAML to JSON: yaml: line 1: did not "
+        "find expected node content"
+    )
+    assert runner.run_line("kubectl apply -f empty") == (
+        "error: error reading [empty]: recognized file extensions are [.json .yaml .yml]"
+    )
+    assert runner.run_line("kubectl apply -f dir/a.yaml -f missing.yaml") == (
+        'error: the path "missing.yaml" does not exist'
+    )
+    # create visits and creates object by object; its own failures come first, then the
+    # files' errors as one aggregate (ContinueOnErrorVisitor), printed as Go joins it
+    created = runner.run_line("kubectl create -f dir").splitlines()
+    assert created[0] == (
+        'Error from server (AlreadyExists): error when creating "dir/a.yaml": configmaps "a" '
+        "already exists"
+    )
+    assert created[4].startswith("[error parsing dir/b.yaml: ")
+    deleted = runner.run_line("kubectl delete -f dir").splitlines()
+    assert deleted == [
+        'configmap "a" deleted',
+        'configmap "d" deleted',
+        'configmap "d2" deleted',
+        'configmap "e" deleted',
+        *DIR_ERRORS,
+    ]
+    assert runner.cluster.api.find("ConfigMap", "default", "s") is not None  # not without -R
+
+
+def test_manifests_kubectl_cannot_decode_never_stop_a_script():
+    """kubectl v1.32.4 (`printf ... | kubectl apply -f - --validate=false`): a metadata that
+    is not an object, or a name that is not a string, is `unable to decode "STDIN"`; these
+    used to raise inside the runner (KeyError/TypeError), as did a Node without a spec."""
+    runner = session(nodes=1)
+    for manifest, expected in [
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: 5\n",
+            'error: unable to decode "STDIN": json: cannot unmarshal number into Go struct field '
+            "metadataOnlyObject.metadata of type v1.ObjectMeta",
+        ),
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [1]\n",
+            'error: unable to decode "STDIN": json: cannot unmarshal array into Go struct field '
+            "ObjectMeta.metadata.name of type string",
+        ),
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {a: 1}\n",
+            'error: unable to decode "STDIN": json: cannot unmarshal number into Go struct field '
+            "ObjectMeta.metadata.labels of type string",
+        ),
+    ]:
+        for command in ("kubectl apply -f -", "kubectl apply -f - --dry-run=client"):
+            assert runner.run_line(command, manifest) == expected, (command, manifest)
+        assert runner.run_line("kubectl delete -f -", manifest) == expected
+    assert runner.run_line(
+        "kubectl apply -f - --dry-run=client", "apiVersion: v1\nkind: Pod\n"
+    ) == (
+        'error: error when retrieving current configuration of:\nResource: "/v1, Resource=pods", '
+        'GroupVersionKind: "/v1, Kind=Pod"\nName: "", Namespace: "default"\nfrom server for: '
+        '"STDIN": resource name may not be empty'
+    )
+    node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-x\n"  # no spec, no status
+    assert runner.run_line("kubectl apply -f -", node) == "node/node-x created"
+    assert runner.run_line("kubectl get node node-x -o name") == "node/node-x"
+
+
+MULTI_CONTAINER_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: multi
+spec:
+  nodeName: node-1
+  initContainers:
+  - name: setup
+    image: busybox:1.36
+    command: ["sh", "-c", "echo init done"]
+  containers:
+  - name: app
+    image: nginx:1.25
+  - name: sidecar
+    image: busybox:1.36
+    command: ["sh", "-c", "echo sidecar up; sleep 3600"]
+  volumes:
+  - name: scratch
+    emptyDir: {}
+"""
+
+
+def test_logs_choose_a_container_and_a_pod_as_kubectl_does():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_logs/: without -c kubectl takes
+    the first container and says so on stderr (logsforobject.go, podcmd.AllContainerNames
+    marks init containers); a container the pod lacks is the API server's BadRequest; for a
+    deployment it picks one pod and says how many it found (GetFirstPod)."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+    runner.run_line("kubectl apply -f -", MULTI_CONTAINER_POD)
+    runner.run_line("sim advance 30s")
+    first = runner.run_line("kubectl logs multi").splitlines()
+    assert first[0] == 'Defaulted container "app" out of: app, sidecar, setup (init)'
+    assert runner.run_line("kubectl logs multi sidecar") == "sidecar up"
+    assert runner.run_line("kubectl logs multi -c sidecar") == "sidecar up"
+    assert runner.run_line("kubectl logs -f multi -c sidecar") == "sidecar up"
+    assert runner.run_line("kubectl logs multi -c bogus") == (
+        "Error from server (BadRequest): container bogus is not valid for pod multi"
+    )
+    assert runner.run_line("kubectl logs multi sidecar -c app") == (
+        "error: only one of -c or an inline [CONTAINER] arg is allowed"
+    )
+    assert runner.run_line("kubectl logs multi --tail=-2") == (
+        "error: --tail must be greater than or equal to -1"
+    )
+    found = runner.run_line("kubectl logs deploy/web --tail=1").splitlines()
+    assert found[0].startswith("Found 2 pods, using pod/web-") and len(found) == 2
+
+
+def test_drain_filters_daemonset_local_storage_and_unmanaged_pods():
+    """k8s.io/kubectl/pkg/drain/filters.go: DaemonSet pods stop a drain unless
+    --ignore-daemonsets (then they stay, with a warning); emptyDir pods unless
+    --delete-emptydir-data; pods without a controller unless --force. The first filter that
+    keeps a pod decides, so --force does not get past local storage."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl apply -f -", MULTI_CONTAINER_POD)
+    runner.run_line(
+        "kubectl apply -f -",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n"
+        "    matchLabels:\n      app: agent\n  template:\n    metadata:\n      labels:\n"
+        "        app: agent\n    spec:\n      containers:\n      - name: agent\n"
+        "        image: busybox:1.36\n",
+    )
+    agent = runner.cluster.api.get("DaemonSet", "default", "agent")
+    runner.run_line("kubectl apply -f -", BARE_POD.replace("name: bare", "name: agent-x"))
+    runner.run_line("sim advance 20s")
+    # the simulation's garbage collector does not watch DaemonSets yet and would delete a pod
+    # they own as an orphan, so the controller reference is set on the stored pod directly
+    runner.cluster.store.get("Pod", "default", "agent-x")["metadata"]["ownerReferences"] = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "name": "agent",
+            "uid": agent["metadata"]["uid"],
+            "controller": True,
+        }
+    ]
+    refused = runner.run_line("kubectl drain node-1").splitlines()
+    assert refused[1] == (
+        'error: unable to drain node "node-1" due to error: [cannot delete DaemonSet-managed Pods '
+        "(use --ignore-daemonsets to ignore): default/agent-x, cannot delete Pods with local "
+        "storage (use --delete-emptydir-data to override): default/multi], continuing command..."
+    )
+    assert refused[-2:] == [
+        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-x",
+        "cannot delete Pods with local storage (use --delete-emptydir-data to override): "
+        "default/multi",
+    ]
+    forced = runner.run_line("kubectl drain node-1 --ignore-daemonsets --force").splitlines()
+    assert forced[-1] == (
+        "cannot delete Pods with local storage (use --delete-emptydir-data to override): "
+        "default/multi"
+    )
+    drained = runner.run_line(
+        "kubectl drain node-1 --ignore-daemonsets --force --delete-emptydir-data"
+    ).splitlines()
+    assert drained[:3] == [
+        "node/node-1 already cordoned",
+        "Warning: ignoring DaemonSet-managed Pods: default/agent-x; deleting Pods that declare "
+        "no controller: default/multi",
+        "evicting pod default/multi",
+    ]
+    assert drained[-1] == "node/node-1 drained"
+    assert runner.cluster.api.find("Pod", "default", "agent-x") is not None  # left in place
+
+
+def test_delete_grace_period_force_and_nothing_found():
+    """delete.go: --grace-period=0 needs --force (else it becomes 1); --force alone means 0,
+    printed `force deleted` after a warning; a selector that matches nothing prints `No
+    resources found`; names that are not there are reported after the others are deleted."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl apply -f -", BARE_POD)
+    runner.run_line("sim advance 10s")
+    assert runner.run_line("kubectl delete pod bare --force --grace-period=5") == (
+        "error: --force and --grace-period greater than 0 cannot be specified together"
+    )
+    assert runner.run_line("kubectl delete pod ghost bare --force") == (
+        "Warning: Immediate deletion does not wait for confirmation that the running resource "
+        "has been terminated. The resource may continue to run on the cluster indefinitely.\n"
+        'pod "bare" force deleted\nError from server (NotFound): pods "ghost" not found'
+    )
+    assert runner.run_line("kubectl delete pods -l app=nothing") == "No resources found"
+    assert runner.run_line("kubectl delete pods --all --ignore-not-found") == "No resources found"
+    assert runner.run_line("kubectl delete pod ghost --dry-run=client") == (
+        'pod "ghost" deleted (dry run)'  # RequireObject(false): nothing is fetched
+    )
+    assert runner.run_line("kubectl delete node node-1 -n default --dry-run=client") == (
+        "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n"
+        'node "node-1" deleted (dry run)'
+    )
+    assert runner.run_line("kubectl delete pod bare --cascade=false --dry-run=client") == (
+        "warning: --cascade=false is deprecated (boolean value) and can be replaced with "
+        '--cascade=orphan.\npod "bare" deleted (dry run)'
+    )
+
+
+def test_describe_scale_set_image_and_rollout_on_other_kinds():
+    """describe.go DescribeMatchingResources (`describe pods web` describes pods named web*);
+    scale of a kind without a scale subresource is a 404 and --current-replicas a
+    precondition; set image reports containers it cannot find after patching the others;
+    rollout viewers exist only for workloads (polymorphichelpers)."""
+    runner = session(nodes=1)
+    runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+    runner.run_line("sim advance 20s")
+    described = runner.run_line("kubectl describe pods web")
+    assert described.count("\nName:") + described.startswith("Name:") == 2
+    assert runner.run_line("kubectl describe pods ghost") == (
+        'Error from server (NotFound): pods "ghost" not found'
+    )
+    [pod] = live_pods(runner)[:1]
+    name = pod["metadata"]["name"]
+    assert runner.run_line(f"kubectl scale pod {name} --replicas=2") == (
+        "Error from server (NotFound): the server could not find the requested resource"
+    )
+    assert runner.run_line("kubectl scale deployment web --replicas=3 --current-replicas=5") == (
+        "error: Expected replicas to be 5, was 2"
+    )
+    assert runner.run_line("kubectl set image deployment/web nginx=nginx:1.26 bogus=x") == (
+        'deployment.apps/web image updated\nerror: unable to find container named "bogus"'
+    )
+    assert runner.run_line("kubectl set image deployment/web nginx=nginx:1.26") == ""
+    assert runner.run_line(f"kubectl rollout status pod/{name}") == (
+        "error: no status viewer has been implemented for Pod"
+    )
+    assert runner.run_line(f"kubectl rollout restart pod/{name}") == (
+        f'error: pods "{name}" restarting is not supported'
+    )

@@ -11,10 +11,13 @@ account token mount) survives; other lists are replaced whole.
 
 import copy
 import json
+from dataclasses import dataclass
 
 from .. import defaults, errors
-from ..manifests import ManifestError, check_object, parse_manifests
+from ..manifests import ManifestError, check_object, kind_not_found, parse_manifests
+from ..manifests.errors import display_source, go_quote
 from .args import UsageError
+from .kerrors import KError, aggregate, check_err, from_api, from_message, plain
 from .resources import kind_info, object_ref, qualified_plural
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -36,62 +39,268 @@ def not_simulated_warning(kind: str) -> str | None:
 
 
 USER_FIELDS_SKIPPED = ("status",)
+FILE_EXTENSIONS = "[.json .yaml .yml]"
 
 
-def load(text: str, source: str) -> list[dict]:
-    try:
-        return parse_manifests(text, source)
-    except ManifestError as error:
-        raise UsageError(str(error)) from error
+@dataclass
+class Loaded:
+    """One object read from -f, and the file it came from (`info.Source`)."""
+
+    document: dict
+    source: str
 
 
-def apply_documents(
-    cluster, documents: list[dict], source: str, namespace: str | None, dry_run: str | None = None
-) -> list[str]:
-    lines = []
-    for document in documents:
+class ObjectFailure(Exception):
+    def __init__(self, error: KError):
+        super().__init__(error.text)
+        self.error = error
+
+
+def read_sources(inv, read_file) -> list[tuple[str, str]]:
+    """cli-runtime Builder.FilenameParam: every -f as (source, text), directories expanded.
+
+    The builder's own errors (a missing path, an empty directory) stop the command before
+    anything is read; raised as UsageError with CheckErr's wording.
+    """
+    names = inv.flag("filename") or []
+    sources: list[tuple[str, str]] = []
+    problems: list[KError] = []
+    stdin_used = False
+    for name in names:
+        if name == "-":
+            if stdin_used:
+                problems.append(plain("standard input cannot be used for multiple arguments"))
+            stdin_used = True
+            sources.append(("STDIN", inv.stdin or ""))
+            continue
         try:
-            lines.append(_apply_one(cluster, document, source, namespace, dry_run))
-        except UsageError as error:
-            lines.append(str(error))
-        except errors.ApiError as error:
-            lines.append(_server_error(error, document, source, "creating"))
-    return lines
+            if read_file is None:
+                raise FileNotFoundError(name)
+            found = read_file(name, recursive=True) if inv.flag("recursive") else read_file(name)
+        except FileNotFoundError:
+            problems.append(plain(f"the path {go_quote(name)} does not exist"))
+            continue
+        if isinstance(found, str):
+            sources.append((name, found))
+            continue
+        sources.extend(found)
+        if not sources and not problems:  # Builder.Path: nothing it could read so far
+            problems.append(
+                plain(f"error reading [{name}]: recognized file extensions are {FILE_EXTENSIONS}")
+            )
+    if problems:
+        raise UsageError(check_err(aggregate(problems)))
+    return sources
 
 
-def create_documents(
-    cluster, documents: list[dict], source: str, namespace: str | None, dry_run: str | None = None
-) -> list[str]:
-    lines = []
-    for document in documents:
+def collect(sources: list[tuple[str, str]], namespace: str | None):
+    """The builder's visit: objects in file order, with the errors kubectl collects on the way.
+
+    Returns (objects, visit_errors, stream_errors). A parse or validation error ends its own
+    file only (StreamVisitor) and an unknown kind skips its object (infoForData); both are
+    gathered by EagerVisitorList. A namespace that contradicts -n is refused by the
+    RequireNamespace visitor, whose errors ContinueOnErrorVisitor gathers first.
+    """
+    objects: list[Loaded] = []
+    visit_errors: list[KError] = []
+    stream_errors: list[KError] = []
+    for source, text in sources:
+        failure = None
         try:
-            if dry_run == "client":  # nothing is sent: kubectl only prints
-                obj = copy.deepcopy(document)
-                _set_namespace(obj, namespace)
-                lines.append(f"{object_ref(obj)} created (dry run)")
+            documents = parse_manifests(text, source)
+        except ManifestError as error:
+            documents, failure = error.documents, error
+        for document in documents:
+            problem = _metadata_decode_error(document)
+            if problem:  # infoForData: the object cannot be decoded, the stream goes on
+                stream_errors.append(plain(f"unable to decode {go_quote(source)}: {problem}"))
                 continue
-            message = check_object(document, None, source)
-            if message:
-                lines.append(message)
+            if document.get("metadata") is None:  # `metadata: null` decodes as empty
+                document["metadata"] = {}
+            info = kind_info(document)
+            if info is None:
+                metadata = document["metadata"]
+                stream_errors.append(
+                    plain(
+                        kind_not_found(
+                            _text(metadata.get("name")),
+                            _text(metadata.get("namespace")),
+                            source,
+                            str(document.get("kind")),
+                            str(document.get("apiVersion")),
+                        ).removeprefix("error: ")
+                    )
+                )
                 continue
-            obj = copy.deepcopy(document)
-            _set_namespace(obj, namespace)
-            if dry_run == "server":
-                info = kind_info(obj)
-                target_ns = obj["metadata"].get("namespace", "")
-                if cluster.api.find(obj["kind"], target_ns, obj["metadata"]["name"]):
-                    raise errors.already_exists(qualified_plural(info), obj["metadata"]["name"])
-                lines.append(f"{object_ref(obj)} created (server dry run)")
+            try:
+                _check_namespace(document, info, namespace)
+            except ObjectFailure as refused:
+                visit_errors.append(refused.error)
                 continue
-            created = cluster.api.create(obj)
-            warning = not_simulated_warning(created["kind"])
-            if warning:
-                lines.append(warning)
-            lines.append(f"{object_ref(created)} created")
+            objects.append(Loaded(document, source))
+        if failure is not None:
+            stream_errors.append(from_message(failure.message))
+    return objects, visit_errors, stream_errors
+
+
+# ObjectMeta's fields as encoding/json decodes them (the YAML became JSON with sorted keys, so
+# the first mistyped field in that order is the one reported).
+_META_FIELDS = {
+    "annotations": "map[string]string",
+    "finalizers": "[]string",
+    "generateName": "string",
+    "labels": "map[string]string",
+    "name": "string",
+    "namespace": "string",
+    "ownerReferences": "[]v1.OwnerReference",
+    "resourceVersion": "string",
+    "selfLink": "string",
+    "uid": "types.UID",
+}
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
+
+
+def _metadata_decode_error(document: dict) -> str | None:
+    """encoding/json's UnmarshalTypeError for a metadata kubectl cannot decode
+    (`json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type
+    string`), else None."""
+    metadata = document.get("metadata")
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        return (
+            f"json: cannot unmarshal {_json_type(metadata)} into Go struct field "
+            "metadataOnlyObject.metadata of type v1.ObjectMeta"
+        )
+    for field in sorted(metadata):
+        value, expected = metadata[field], _META_FIELDS.get(field)
+        if value is None or expected is None:
+            continue
+        where = f"Go struct field ObjectMeta.metadata.{field}"
+        if expected in ("string", "types.UID") and not isinstance(value, str):
+            return f"json: cannot unmarshal {_json_type(value)} into {where} of type {expected}"
+        if expected == "map[string]string":
+            if not isinstance(value, dict):
+                return f"json: cannot unmarshal {_json_type(value)} into {where} of type {expected}"
+            for key in sorted(value):
+                if value[key] is not None and not isinstance(value[key], str):
+                    return f"json: cannot unmarshal {_json_type(value[key])} into {where} of type string"
+        if expected.startswith("[]") and not isinstance(value, list):
+            return f"json: cannot unmarshal {_json_type(value)} into {where} of type {expected}"
+        if expected == "[]string":
+            for item in value:
+                if item is not None and not isinstance(item, str):
+                    return f"json: cannot unmarshal {_json_type(item)} into {where} of type string"
+    return None
+
+
+def object_name(document: dict) -> str:
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    return metadata.get("name") if isinstance(metadata.get("name"), str) else ""
+
+
+def info_string(document: dict, namespace: str) -> str:
+    """cli-runtime Info.String(): the mapping, then name and namespace."""
+    info = kind_info(document)
+    group = info.group
+    return (
+        f'Resource: "{group}/{info.version}, Resource={info.plural}", '
+        f'GroupVersionKind: "{group}/{info.version}, Kind={info.kind}"\n'
+        f"Name: {go_quote(object_name(document))}, Namespace: {go_quote(namespace)}"
+    )
+
+
+def visit_error(errors_in_order: list[KError], stream_errors: list[KError]) -> KError | None:
+    """ContinueOnErrorVisitor's result: the callback's errors, then the streams' aggregate;
+    one error is returned as itself."""
+    items = list(errors_in_order)
+    if stream_errors:
+        items.append(aggregate(stream_errors))
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else aggregate(items)
+
+
+def run_apply(cluster, inv, read_file, dry_run: str | None) -> str:
+    """apply.go Run: every object first (GetObjects), then each one applied; errors last."""
+    objects, visit_errors, stream_errors = collect(
+        read_sources(inv, read_file), inv.flag("namespace")
+    )
+    errs: list[KError] = []
+    gathered = visit_error(visit_errors, stream_errors)
+    if gathered is not None:
+        errs.append(gathered)
+    if not objects and not errs:
+        return "error: no objects passed to apply"
+    lines = []
+    for loaded in objects:
+        try:
+            lines.append(
+                _apply_one(cluster, loaded.document, loaded.source, inv.flag("namespace"), dry_run)
+            )
+        except ObjectFailure as failure:
+            errs.append(failure.error)
         except errors.ApiError as error:
-            lines.append(_server_error(error, document, source, "creating"))
+            errs.append(from_api(error, display_source(loaded.source), "creating"))
+    final = errs[0] if len(errs) == 1 else aggregate(errs)
+    return _join(lines + [check_err(final)])
+
+
+def run_create(cluster, inv, read_file, dry_run: str | None) -> str:
+    """create.go RunCreate: each object is created as the builder visits it."""
+    objects, visit_errors, stream_errors = collect(
+        read_sources(inv, read_file), inv.flag("namespace")
+    )
+    lines: list[str] = []
+    errors_in_order = list(visit_errors)
+    created = 0
+    for loaded in objects:
+        try:
+            lines.extend(_create_one(cluster, loaded, inv.flag("namespace"), dry_run))
+            created += 1
+        except ObjectFailure as failure:
+            errors_in_order.append(failure.error)
+        except errors.ApiError as error:
+            errors_in_order.append(from_api(error, display_source(loaded.source), "creating"))
     cluster.settle()
-    return lines
+    final = visit_error(errors_in_order, stream_errors)
+    if final is None and not created:
+        return _join(lines + ["error: no objects passed to create"])
+    return _join(lines + [check_err(final)])
+
+
+def _create_one(cluster, loaded: Loaded, namespace: str | None, dry_run: str | None) -> list[str]:
+    document, source = loaded.document, loaded.source
+    if dry_run == "client":  # nothing is sent: kubectl only prints
+        obj = copy.deepcopy(document)
+        obj.setdefault("metadata", {})
+        _set_namespace(obj, namespace)
+        return [f"{object_ref(obj)} created (dry run)"]
+    message = check_object(document, None, source)
+    if message:
+        raise ObjectFailure(from_message(message, display_source(source)))
+    obj = copy.deepcopy(document)
+    _set_namespace(obj, namespace)
+    if dry_run == "server":
+        info = kind_info(obj)
+        target_ns = obj["metadata"].get("namespace", "")
+        if cluster.api.find(obj["kind"], target_ns, obj["metadata"]["name"]):
+            raise errors.already_exists(qualified_plural(info), obj["metadata"]["name"])
+        return [f"{object_ref(obj)} created (server dry run)"]
+    created = cluster.api.create(obj)
+    warning = not_simulated_warning(created["kind"])
+    return [*([warning] if warning else []), f"{object_ref(created)} created"]
 
 
 def _apply_one(
@@ -100,9 +309,21 @@ def _apply_one(
     """dry_run "client": kubectl still reads the live object to say created, configured
     or unchanged, but sends nothing; "server": the server checks the change, stores nothing."""
     info = kind_info(document)
+    if not object_name(document):  # apply.go applyOneObject, then info.Get()
+        generate_name = (document.get("metadata") or {}).get("generateName")
+        if generate_name:
+            raise ObjectFailure(plain(f"from {generate_name}: cannot use generate name with apply"))
+        target = _target_namespace(document, info, namespace) if info.namespaced else ""
+        raise ObjectFailure(
+            plain(
+                "error when retrieving current configuration of:\n"
+                f"{info_string(document, target)}\nfrom server for: "
+                f"{go_quote(display_source(source))}: resource name may not be empty"
+            )
+        )
     message = check_object(document, None, source) if dry_run != "client" else None
     if message:
-        return message
+        raise ObjectFailure(from_message(message, display_source(source)))
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
     name = document["metadata"]["name"]
     target_ns = _target_namespace(document, info, namespace)
@@ -121,7 +342,9 @@ def _apply_one(
         return f"{prefix}{object_ref(created)} created"
     message = check_object(document, live, source) if dry_run != "client" else None
     if message:
-        return message
+        # a failed patch is reported `error when applying patch:\n<patch>\nto:\n<object>\nfor:
+        # "<file>": ...` when several errors are printed; the simulation leaves the dumps out
+        raise ObjectFailure(from_message(message, display_source(source), "applying patch to"))
     previous = json.loads(
         (live["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}") or "{}"
     )
@@ -136,6 +359,14 @@ def _apply_one(
     cluster.api.update(merged)
     cluster.settle()
     return f"{object_ref(live)} configured"
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _join(parts: list[str]) -> str:
+    return "\n".join(part for part in parts if part)
 
 
 def _merge_object(live: dict, last: dict, new: dict) -> dict:
@@ -225,7 +456,22 @@ def _desired_state(obj: dict) -> dict:
 def _target_namespace(document: dict, info, namespace: str | None) -> str:
     if info is not None and not info.namespaced:
         return ""
-    return document["metadata"].get("namespace") or namespace or "default"
+    return (document.get("metadata") or {}).get("namespace") or namespace or "default"
+
+
+def _check_namespace(document: dict, info, namespace: str | None) -> None:
+    """cli-runtime RequireNamespace, when -n was given."""
+    if not namespace or not info.namespaced:
+        return
+    explicit = (document.get("metadata") or {}).get("namespace")
+    if explicit and explicit != namespace:
+        raise ObjectFailure(
+            plain(
+                f"the namespace from the provided object {go_quote(explicit)} does not match "
+                f"the namespace {go_quote(namespace)}. You must pass '--namespace={explicit}' "
+                "to perform this operation."
+            )
+        )
 
 
 def _set_namespace(obj: dict, namespace: str | None) -> None:
@@ -240,16 +486,3 @@ def _set_namespace(obj: dict, namespace: str | None) -> None:
             "'--namespace=" + explicit + "' to perform this operation."
         )
     obj["metadata"]["namespace"] = explicit or namespace or "default"
-
-
-def _server_error(error: errors.ApiError, document: dict, source: str, verb: str) -> str:
-    if error.reason == "Invalid":
-        return error.message
-    info = kind_info(document)
-    name = document.get("metadata", {}).get("name", "")
-    if error.reason == "AlreadyExists" and info is not None:
-        return (
-            f'Error from server (AlreadyExists): error when {verb} "{source}": '
-            f'{qualified_plural(info)} "{name}" already exists'
-        )
-    return f'Error from server ({error.reason}): error when {verb} "{source}": {error.message}'

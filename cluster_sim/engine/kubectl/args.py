@@ -1,86 +1,82 @@
-"""kubectl's command line: flags anywhere, `--flag=value` or `--flag value`, pflag's errors."""
+"""kubectl's command line as cobra and spf13/pflag read it.
+
+cobra finds the command first (`rollout status`, `create deploy`), skipping flags the way its
+stripFlags does; pflag then parses that command's flags anywhere on the line (`--flag=value`,
+`--flag value`, `-fvalue`, `-abc` for booleans, `--` ends flags). Errors are worded as kubectl
+prints them: kubectl's main() hands every cobra error to cmdutil.CheckErr, which adds `error: `
+(cmd/kubectl/kubectl.go: cli.RunNoErrOutput + util.CheckErr, kubernetes PR #107044), and the
+flag error function adds `See 'kubectl <command> --help' for usage.` (templates.FlagErrorFunc).
+"""
 
 import shlex
 from dataclasses import dataclass, field
 
-from ..timefmt import parse_duration
+from ..manifests.errors import go_quote
+from . import flags as kflags
+from .flags import Flag, FlagValueError
 
 
 class UsageError(Exception):
     """Printed as-is by the runner, like kubectl's `error: ...` lines."""
 
 
-# flag -> (canonical name, takes a value)
-FLAGS = {
-    "-n": ("namespace", True),
-    "--namespace": ("namespace", True),
-    "-A": ("all-namespaces", False),
-    "--all-namespaces": ("all-namespaces", False),
-    "-o": ("output", True),
-    "--output": ("output", True),
-    "-l": ("selector", True),
-    "--selector": ("selector", True),
-    "-f": ("filename", True),
-    "--filename": ("filename", True),
-    "--show-labels": ("show-labels", False),
-    "--no-headers": ("no-headers", False),
-    "--replicas": ("replicas", True),
-    "--force": ("force", False),
-    "--grace-period": ("grace-period", True),
-    "--cascade": ("cascade", True),
-    "--ignore-daemonsets": ("ignore-daemonsets", False),
-    "--delete-emptydir-data": ("delete-emptydir-data", False),
-    "--timeout": ("timeout", True),
-    "--to-revision": ("to-revision", True),
-    "--revision": ("revision", True),
-    "--previous": ("previous", False),
-    "-p": ("previous", False),
-    "--tail": ("tail", True),
-    "-c": ("container", True),
-    "--container": ("container", True),
-    "--overwrite": ("overwrite", False),
-    "--all": ("all", False),
-    "--image": ("image", True),
-    "--port": ("port", True),
-    "--dry-run": ("dry-run", True),
-    "--record": ("record", False),
-    "--watch": ("watch", False),
-    "-w": ("watch", False),
-    "--wait": ("wait", True),
-    "--now": ("now", False),
-    "--sort-by": ("sort-by", True),
-    "--field-selector": ("field-selector", True),
-    "--current-replicas": ("current-replicas", True),
-    "--type": ("type", True),
-    "--target-port": ("target-port", True),
-    "--name": ("name", True),
-    "--containers": ("containers", True),
-    "--validate": ("validate", True),
-}
-BOOLEAN_VALUES = {"true": True, "false": False}
-# Flags only some commands have (pflag: unknown elsewhere).
-VERB_FLAGS = {"create": {"-r": ("replicas", True)}}
-# Flags that may stand alone and then take this value (pflag's NoOptDefVal).
-OPTIONAL_VALUES = {"dry-run": "unchanged"}
-# Flags that may be repeated, collecting every value (pflag's string slices).
-REPEATABLE = {"image"}
-# Typed flags and how pflag words a value it cannot parse.
-INTEGER_FLAGS = {
-    "replicas",
-    "port",
-    "grace-period",
-    "tail",
-    "to-revision",
-    "revision",
-    "current-replicas",
-}
-DURATION_FLAGS = {"timeout"}
-# How cobra names a subcommand in "See 'kubectl <path> --help'" (aliases resolved).
-SUBCOMMANDS = {
-    "create": {"deployment": "deployment", "deploy": "deployment", "namespace": "namespace", "ns": "namespace"},
-    "rollout": {v: v for v in ("status", "history", "undo", "restart", "pause", "resume")},
-    "set": {"image": "image"},
+class HelpRequested(Exception):
+    """`--help` / `-h` / a bare parent command: kubectl prints the command's help."""
+
+    def __init__(self, path: str, prefix: str = ""):
+        super().__init__(path)
+        self.path = path
+        self.prefix = prefix
+
+
+# What each simulated command does with its flags; a flag kubectl has but the simulation
+# does not act on is refused with a plain message rather than silently ignored.
+SIMULATED_FLAGS = {
+    "apply": {"filename", "recursive", "dry-run", "validate", "record"},
+    "create": {"filename", "recursive", "dry-run", "validate", "record", "save-config"},
+    "create deployment": {"image", "replicas", "port", "dry-run", "output", "validate", "save-config"},
+    "create namespace": {"dry-run", "output", "validate", "save-config"},
+    "delete": {
+        "filename", "recursive", "selector", "field-selector", "all", "grace-period", "force",
+        "now", "cascade", "wait", "dry-run", "ignore-not-found", "output",
+    },
+    "get": {
+        "all-namespaces", "selector", "field-selector", "output", "show-labels", "no-headers",
+        "filename", "recursive",
+    },
+    "describe": {"selector"},
+    "scale": {"replicas", "dry-run", "record", "selector", "all", "current-replicas"},
+    "rollout status": {"timeout", "watch", "selector"},
+    "rollout history": {"revision", "selector"},
+    "rollout undo": {"to-revision", "dry-run", "selector"},
+    "rollout restart": {"selector"},
+    "rollout pause": {"selector"},
+    "rollout resume": {"selector"},
+    "set image": {"dry-run", "record"},
+    "cordon": {"dry-run", "selector"},
+    "uncordon": {"dry-run", "selector"},
+    "drain": {
+        "force", "ignore-daemonsets", "delete-emptydir-data", "dry-run", "grace-period",
+        "disable-eviction", "selector",
+    },
+    "label": {"overwrite", "selector", "all", "dry-run", "record"},
+    "annotate": {"overwrite", "selector", "all", "dry-run", "record"},
+    "logs": {"container", "previous", "tail", "follow"},
+    "top node": set(),
+    "top pod": {"all-namespaces"},
 }  # fmt: skip
+SIMULATED_PATHS = {*SIMULATED_FLAGS, "rollout", "set", "top", "create"}
+# Flags that change nothing a simulated cluster could show (client-side plumbing).
+NO_OP_FLAGS = {
+    "allow-missing-template-keys", "chunk-size", "field-manager", "show-managed-fields",
+    "use-protocol-buffers", "server-print", "insecure-skip-tls-verify-backend",
+    "pod-running-timeout", "max-log-requests", "ignore-errors", "openapi-patch", "help",
+}  # fmt: skip
+# cobra's MarkFlagRequired.
+REQUIRED_FLAGS = {"create deployment": ("image",), "scale": ("replicas",)}
+
+
+_ROOT_SPEC = {**kflags.GLOBAL_FLAGS, "help": kflags.HELP_FLAG}
 
 
 @dataclass
@@ -90,21 +86,16 @@ class Invocation:
     flags: dict[str, object] = field(default_factory=dict)
     stdin: str | None = None
     dash_at: int | None = None  # how many args came before `--` (cobra's ArgsLenAtDash)
+    path: str = ""  # the command path: `get`, `rollout status`, `create deployment`
+    notes: list[str] = field(default_factory=list)  # pflag's deprecation lines (stderr)
 
     def flag(self, name: str, default=None):
         return self.flags.get(name, default)
 
     @property
-    def command_path(self) -> str:
-        """`scale`, `rollout undo`, `create deployment`: what `kubectl <path> --help` names."""
-        return command_path(self.verb, self.args)
-
-
-def command_path(verb: str | None, args: list[str]) -> str:
-    if verb is None:
-        return ""
-    sub = SUBCOMMANDS.get(verb, {}).get(args[0]) if args else None
-    return f"{verb} {sub}" if sub else verb
+    def sub(self) -> str | None:
+        """The subcommand (`status` for `rollout status`), None for a leaf command."""
+        return self.path.split(" ", 1)[1] if " " in self.path else None
 
 
 def split_command(line: str) -> list[str]:
@@ -116,109 +107,265 @@ def split_command(line: str) -> list[str]:
 
 def parse(words: list[str]) -> Invocation:
     """words excludes the leading `kubectl`."""
-    positional: list[str] = []
-    flags: dict[str, object] = {}
-    index = 0
-    verb = None
-    dash_at = None
-    failure = None  # pflag stops at the first bad flag; the message needs the command path
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if word == "--":
-            dash_at = len(positional)
-            positional.extend(words[index:])
-            break
-        if word.startswith("-") and word != "-":
-            name, value, has_inline = word, None, False
-            if word.startswith("--") and "=" in word:
-                name, value = word.split("=", 1)
-                has_inline = True
-            elif not word.startswith("--") and len(word) > 2:
-                name, value, has_inline = word[:2], word[2:].lstrip("="), True
-            known = {**FLAGS, **VERB_FLAGS.get(verb or "", {})}
-            if name not in known:
-                if name.startswith("--"):
-                    failure = f"Error: unknown flag: {name}"
-                else:
-                    failure = f"Error: unknown shorthand flag: '{name[1:]}' in {word}"
-                break
-            canonical, takes_value = known[name]
-            if takes_value:
-                if not has_inline:
-                    if canonical in OPTIONAL_VALUES:
-                        value = OPTIONAL_VALUES[canonical]
-                    elif index >= len(words):
-                        failure = f"Error: flag needs an argument: {_flag_display(name)}"
-                        break
-                    else:
-                        value = words[index]
-                        index += 1
-                problem = _typed_value_error(canonical, value)
-                if problem:
-                    failure = f'Error: invalid argument "{value}" for "{_flag_title(canonical, known)}" flag: {problem}'
-                    break
-                if canonical in REPEATABLE:
-                    flags.setdefault(canonical, []).append(value)
-                else:
-                    flags[canonical] = value
-            else:
-                if has_inline:
-                    if value not in BOOLEAN_VALUES:
-                        failure = (
-                            f'Error: invalid argument "{value}" for "{_flag_title(canonical, known)}" flag: '
-                            f'strconv.ParseBool: parsing "{value}": invalid syntax'
-                        )
-                        break
-                    flags[canonical] = BOOLEAN_VALUES[value]
-                else:
-                    flags[canonical] = True
-        elif verb is None:
-            verb = word
-        else:
-            positional.append(word)
+    path, rest = find_command(words)
+    if not path:
+        names = _strip_flags(words, _ROOT_SPEC)
+        if names:  # cobra's Find fails (legacyArgs) before any flag is parsed
+            _plugin_handler(words)
+            raise UsageError(_unknown_command(names[0]))
+    if path and path not in SIMULATED_PATHS and path != "help":
+        raise UsageError(f'error: ClusterLab does not simulate "kubectl {path}" yet')
+    spec = kflags.command_flags(path) if path not in ("", "help") else _ROOT_SPEC
+    notes: list[str] = []
+    positional, values, dash_at, failure = _parse_flags(rest, spec, notes)
     if failure:
-        path = command_path(verb, positional) or "kubectl"
-        raise UsageError(f"{failure}\nSee '{_help(path)}' for usage.")
-    if verb is None:
-        raise UsageError("error: you must specify a command; try 'kubectl help'")
-    return Invocation(verb=verb, args=positional, flags=flags, dash_at=dash_at)
+        raise UsageError(
+            "\n".join([*notes, f"error: {failure}\nSee '{_help_command(path)}' for usage."])
+        )
+    if values.get("help"):
+        raise HelpRequested(path, "".join(f"{note}\n" for note in notes))
+    verb = path.split(" ", 1)[0]
+    if path == "help":  # cobra's help command: `kubectl help rollout status`
+        topic, _ = find_command(positional)
+        raise HelpRequested(topic if topic in SIMULATED_PATHS else "")
+    if not path:
+        raise HelpRequested("")
+    invocation = Invocation(
+        verb=verb, args=positional, flags=values, dash_at=dash_at, path=path, notes=notes
+    )
+    if verb in kflags.PARENT_COMMANDS and path == verb and verb != "create":
+        # DefaultSubCommandRun: arguments that name no subcommand, else the help text
+        if positional:
+            raise UsageError(
+                "\n".join(
+                    [
+                        *notes,
+                        f"error: unknown command {go_quote(' '.join(positional))}\n"
+                        f"See 'kubectl {verb} -h' for help and examples",
+                    ]
+                )
+            )
+        raise HelpRequested(path, "".join(f"{note}\n" for note in notes))
+    for name in REQUIRED_FLAGS.get(path, ()):
+        if name not in values:
+            raise UsageError("\n".join([*notes, f'error: required flag(s) "{name}" not set']))
+    return invocation
 
 
-def parse_int(value) -> int:
-    """strconv.ParseInt(value, 0, 64) as pflag's int flags use it (0x.., 0o.., 0b.. too)."""
-    if isinstance(value, int):
-        return value
-    text = value.strip("+-")
-    return int(value, 0) if text[1:2] in ("x", "X", "o", "O", "b", "B") else int(value)
+def unsimulated_flag(inv: Invocation) -> str | None:
+    """The first flag on the line that kubectl has but this simulation does not act on."""
+    simulated = SIMULATED_FLAGS.get(inv.path)
+    if simulated is None:
+        return None
+    spec = kflags.command_flags(inv.path)
+    for name, value in inv.flags.items():
+        if name in simulated or name in NO_OP_FLAGS or name in kflags.GLOBAL_FLAGS:
+            continue
+        flag = spec.get(name)
+        if flag is None or value == _default_value(flag):
+            continue
+        return f'error: ClusterLab does not simulate "kubectl {inv.path} --{name}" yet'
 
-
-def _typed_value_error(canonical: str, value: str) -> str | None:
-    """pflag's parse error for an int or duration flag, None when the value parses."""
-    if canonical in INTEGER_FLAGS:
-        try:
-            parse_int(value)
-        except ValueError:
-            return f'strconv.ParseInt: parsing "{value}": invalid syntax'
-    if canonical in DURATION_FLAGS:
-        try:
-            parse_duration(value)
-        except ValueError:
-            return f'time: invalid duration "{value}"'
     return None
 
 
-def _flag_title(canonical: str, known: dict) -> str:
-    """`--replicas`, or `-r, --replicas` when the command gives it a shorthand too."""
-    short = next(
-        (f for f, (c, _) in known.items() if c == canonical and not f.startswith("--")), None
-    )
-    return f"{short}, --{canonical}" if short else f"--{canonical}"
+def _plugin_handler(words: list[str]) -> None:
+    """kubectl's cmd.go: a line cobra cannot place goes to the plugin handler first, which
+    refuses flags before the plugin name (printed by kubectl itself, `Error: `)."""
+    name = next((word for word in words if not word.startswith("-")), "")
+    if name != "help" and words[0].startswith("-"):
+        raise UsageError(f"Error: flags cannot be placed before plugin name: {words[0]}")
 
 
-def _flag_display(name: str) -> str:
-    return name if name.startswith("--") else f"'{name[1:]}' in {name}"
+def find_command(words: list[str]) -> tuple[str, list[str]]:
+    """cobra's Find: the command path and the words left for its flag parsing.
+
+    Each level strips flags with the flags it knows; an unknown `--flag` is assumed to take a
+    value (stripFlags). The first remaining word names the command; kubectl commands the
+    simulation does not have are reported by the runner.
+    """
+    root_spec = _ROOT_SPEC
+    names = _strip_flags(words, root_spec)
+    if not names or names[0] not in (*kflags.ROOT_COMMANDS, "help"):
+        return "", words
+    verb = names[0]
+    rest = _args_minus_first(words, verb, root_spec)
+    if verb in kflags.PARENT_COMMANDS:
+        level_spec = kflags.command_flags(verb)
+        inner = _strip_flags(rest, level_spec)
+        if inner:
+            sub = kflags.subcommand(verb, inner[0])
+            if sub is not None:
+                return f"{verb} {sub}", _args_minus_first(rest, inner[0], level_spec)
+    return verb, rest
 
 
-def _help(command: str) -> str:
-    return "kubectl --help" if command in ("kubectl", "") else f"kubectl {command} --help"
+def _strip_flags(args: list[str], spec: dict[str, Flag]) -> list[str]:
+    commands = []
+    index = 0
+    while index < len(args):
+        word = args[index]
+        index += 1
+        if word == "--":
+            break
+        if word.startswith("--") and "=" not in word and not _long_has_no_opt(word[2:], spec):
+            index += 1
+            continue
+        if (
+            word.startswith("-")
+            and "=" not in word
+            and len(word) == 2
+            and not _short_has_no_opt(word[1:], spec)
+        ):
+            index += 1
+            continue
+        if word and not word.startswith("-"):
+            commands.append(word)
+    return commands
+
+
+def _args_minus_first(args: list[str], name: str, spec: dict[str, Flag]) -> list[str]:
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--":
+            break
+        if (word.startswith("--") and "=" not in word and not _long_has_no_opt(word[2:], spec)) or (
+            word.startswith("-")
+            and "=" not in word
+            and len(word) == 2
+            and not _short_has_no_opt(word[1:], spec)
+        ):
+            index += 2
+            continue
+        if not word.startswith("-") and word == name:
+            return args[:index] + args[index + 1 :]
+        index += 1
+    return args
+
+
+def _long_has_no_opt(name: str, spec: dict[str, Flag]) -> bool:
+    flag = spec.get(name)
+    return flag is not None and flag.no_opt_default is not None
+
+
+def _short_has_no_opt(short: str, spec: dict[str, Flag]) -> bool:
+    flag = next((f for f in spec.values() if f.shorthand == short), None)
+    return flag is not None and flag.no_opt_default is not None
+
+
+def _parse_flags(args: list[str], spec: dict[str, Flag], notes: list[str]):
+    """pflag FlagSet.Parse with interspersed flags: (positional, values, dash_at, failure)."""
+    shorthands = {f.shorthand: f for f in spec.values() if f.shorthand}
+    values: dict[str, object] = {}
+    positional: list[str] = []
+    dash_at = None
+
+    def set_value(flag: Flag, value: str) -> str | None:
+        try:
+            parsed = kflags.parse_value(flag, value)
+        except FlagValueError as error:
+            return f"invalid argument {go_quote(value)} for {go_quote(flag.title)} flag: {error}"
+        if flag.kind in ("slice", "array") and flag.name in values:
+            values[flag.name] = [*values[flag.name], *parsed]
+        else:
+            values[flag.name] = parsed
+        if flag.deprecated:
+            notes.append(f"Flag --{flag.name} has been deprecated, {flag.deprecated}")
+        return None
+
+    index = 0
+    while index < len(args):
+        word = args[index]
+        index += 1
+        if len(word) < 2 or word[0] != "-":
+            positional.append(word)
+            continue
+        if word == "--":
+            dash_at = len(positional)
+            positional.extend(args[index:])
+            break
+        if word.startswith("--"):
+            name = word[2:]
+            if not name or name[0] in "-=":
+                return positional, values, dash_at, f"bad flag syntax: {word}"
+            name, has_value, value = name.partition("=")
+            flag = spec.get(name.replace("_", "-"))  # kubectl's WordSepNormalizeFunc
+            if flag is None:
+                return positional, values, dash_at, f"unknown flag: --{name}"
+            if not has_value:
+                if flag.no_opt_default is not None:
+                    value = flag.no_opt_default
+                elif index < len(args):
+                    value = args[index]
+                    index += 1
+                else:
+                    return positional, values, dash_at, f"flag needs an argument: {word}"
+            problem = set_value(flag, value)
+            if problem:
+                return positional, values, dash_at, problem
+            continue
+        # one or more shorthands: -A, -oyaml, -o=yaml, -Al app=web
+        letters = word[1:]
+        while letters:
+            char = letters[0]
+            raw = char.encode("utf-8", "surrogatepass")
+            flag = shorthands.get(char) if len(raw) == 1 else None  # pflag reads one byte
+            if flag is None:
+                return (
+                    positional,
+                    values,
+                    dash_at,
+                    f"unknown shorthand flag: {kflags.go_quote_byte(raw[0])} in -{letters}",
+                )
+            remaining = letters[1:]
+            if len(letters) > 2 and letters[1] == "=":
+                value, remaining = letters[2:], ""
+            elif flag.no_opt_default is not None:
+                value = flag.no_opt_default
+            elif len(letters) > 1:
+                value, remaining = letters[1:], ""
+            elif index < len(args):
+                value = args[index]
+                index += 1
+            else:
+                return (
+                    positional,
+                    values,
+                    dash_at,
+                    f"flag needs an argument: {kflags.go_quote_byte(raw[0])} in -{letters}",
+                )
+            problem = set_value(flag, value)
+            if problem:
+                return positional, values, dash_at, problem
+            letters = remaining
+    return positional, values, dash_at, None
+
+
+def _default_value(flag: Flag):
+    try:
+        if flag.kind in ("slice", "array"):
+            return []
+        return kflags.parse_value(flag, flag.default)
+    except FlagValueError:
+        return flag.default
+
+
+def _unknown_command(word: str) -> str:
+    """cobra legacyArgs with findSuggestions, printed by CheckErr."""
+    found = kflags.suggestions(word)
+    text = f'error: unknown command {go_quote(word)} for "kubectl"'
+    if found:
+        text += "\n\nDid you mean this?\n" + "".join(f"\t{name}\n" for name in found)
+    return text.rstrip("\n")
+
+
+def parse_int(value) -> int:
+    """A flag value as an int: the parser already turned int flags into ints."""
+    if isinstance(value, int):
+        return value
+    return kflags.go_parse_int(str(value))
+
+
+def _help_command(path: str) -> str:
+    return f"kubectl {path} --help" if path else "kubectl --help"

@@ -3,26 +3,31 @@
 import copy
 import json
 
-from .. import errors, podutil
+from .. import errors
 from ..controllers import deployment_util as du
-from ..labels import matches_expressions, parse_selector
+from ..labels import SelectorError, matches_expressions, parse_selector
 from ..manifests import check_object
-from ..manifests.errors import FieldError, go_quote, invalid_message
+from ..manifests.errors import FieldError, display_source, go_quote, invalid_message
+from ..manifests.meta import selector_matches
 from ..manifests.names import label_value, qualified_name
 from ..names import random_suffix
-from ..timefmt import SECOND, parse_duration, rfc3339
+from ..timefmt import SECOND, rfc3339
 from . import describe as describers
-from .apply import apply_documents, create_documents, load
+from .apply import collect, object_name, read_sources, run_apply, run_create, visit_error
 from .args import Invocation, UsageError, parse_int
-from .get import run_get
+from .flags import go_parse_bool
+from .get import check_output_format, field_filter, run_get
+from .kerrors import aggregate, check_err, from_api, plain
 from .output import to_json, to_yaml
 from .resources import (
     NO_RESOURCES,
     display_type,
+    kind_info,
     object_ref,
     qualified_plural,
     resolve,
-    split_targets,
+    select,
+    split_resource_argument,
 )
 from .top import run_top
 
@@ -41,20 +46,6 @@ def _namespace(inv: Invocation) -> str:
     return inv.flag("namespace") or "default"
 
 
-def _read_input(inv: Invocation, read_file) -> tuple[str, str]:
-    source = inv.flag("filename")
-    if source is None:
-        raise UsageError("error: must specify one of -f and -k")
-    if source == "-":
-        return inv.stdin or "", "STDIN"
-    if read_file is None:
-        raise UsageError(f'error: the path "{source}" does not exist')
-    try:
-        return read_file(source), source
-    except FileNotFoundError as error:
-        raise UsageError(f'error: the path "{source}" does not exist') from error
-
-
 def dry_run_strategy(inv: Invocation) -> str | None:
     """cmdutil.GetDryRunStrategy: None, "client" or "server"."""
     value = inv.flag("dry-run")
@@ -69,40 +60,58 @@ def dry_run_strategy(inv: Invocation) -> str | None:
     )
 
 
+def validation_directive(inv: Invocation) -> str:
+    """cmdutil.GetValidationDirective (the simulation validates strictly whatever is chosen)."""
+    value = str(inv.flag("validate", "strict")).lower()
+    directive = {"strict": "Strict", "true": "Strict", "warn": "Warn", "ignore": "Ignore"}
+    directive["false"] = "Ignore"
+    if value not in directive:
+        raise UsageError(
+            f'error: invalid - validate option "{inv.flag("validate")}"; must be one of: strict '
+            "(or true), warn, ignore (or false)"
+        )
+    return directive[value]
+
+
 def _dry_run_suffix(strategy: str | None) -> str:
     """PrintFlagsWithDryRunStrategy: what the name printer adds to its operation."""
     return {"client": " (dry run)", "server": " (server dry run)"}.get(strategy or "", "")
 
 
 def apply(cluster, inv: Invocation, read_file=None) -> str:
+    if inv.args:  # apply.go Validate
+        raise UsageError(
+            f"error: Unexpected args: [{' '.join(inv.args)}]\n"
+            "See 'kubectl apply -h' for help and examples"
+        )
     strategy = dry_run_strategy(inv)
-    text, source = _read_input(inv, read_file)
-    documents = load(text, source)
-    if not documents:
-        return "error: no objects passed to apply"
-    return "\n".join(
-        apply_documents(cluster, documents, source, inv.flag("namespace"), dry_run=strategy)
-    )
+    if not inv.flag("filename"):
+        raise UsageError("error: must specify one of -f and -k")
+    validation_directive(inv)
+    return run_apply(cluster, inv, read_file, strategy)
 
 
 def create(cluster, inv: Invocation, read_file=None) -> str:
-    if inv.args and inv.args[0] in ("namespace", "ns"):
+    if inv.path == "create namespace":
         return _create_namespace(cluster, inv)
-    if inv.args and inv.args[0] in ("deployment", "deploy"):
+    if inv.path == "create deployment":
         return _create_deployment(cluster, inv)
-    strategy = dry_run_strategy(inv)
-    text, source = _read_input(inv, read_file)
-    return "\n".join(
-        create_documents(
-            cluster, load(text, source), source, inv.flag("namespace"), dry_run=strategy
+    if inv.args:  # create.go ValidateArgs
+        raise UsageError(
+            f"error: Unexpected args: [{' '.join(inv.args)}]\n"
+            "See 'kubectl create -h' for help and examples"
         )
-    )
+    strategy = dry_run_strategy(inv)
+    validation_directive(inv)
+    if not inv.flag("filename"):
+        raise UsageError("error: must specify one of -f and -k")
+    return run_create(cluster, inv, read_file, strategy)
 
 
 def _exactly_one_name(inv: Invocation, command: str) -> str:
     """create subcommands' NameFromCommandArgs."""
     dash = inv.dash_at if inv.dash_at is not None else len(inv.args)
-    names = inv.args[1:dash]
+    names = inv.args[:dash]
     if len(names) != 1:
         raise UsageError(
             f"error: exactly one NAME is required, got {len(names)}\n"
@@ -114,6 +123,7 @@ def _exactly_one_name(inv: Invocation, command: str) -> str:
 def _create_namespace(cluster, inv: Invocation) -> str:
     name = _exactly_one_name(inv, "namespace")
     strategy = dry_run_strategy(inv)
+    validation_directive(inv)
     # create_namespace.go: a typed v1.Namespace, fields in struct order
     obj = {
         "kind": "Namespace",
@@ -128,10 +138,9 @@ def _create_namespace(cluster, inv: Invocation) -> str:
 def _create_deployment(cluster, inv: Invocation) -> str:
     """create_deployment.go: the object the client builds, then one POST."""
     images = inv.flag("image") or []
-    if not images:
-        raise UsageError('error: required flag(s) "image" not set')
     name = _exactly_one_name(inv, "deployment")
     strategy = dry_run_strategy(inv)
+    validation_directive(inv)
     dash = inv.dash_at if inv.dash_at is not None else len(inv.args)
     command = inv.args[dash:]
     if len(images) > 1 and command:
@@ -149,7 +158,7 @@ def _create_deployment(cluster, inv: Invocation) -> str:
             container["command"] = list(command)
         containers.append(container)
     port = parse_int(inv.flag("port", -1))
-    if port >= 0:
+    if port >= 0 and containers:
         containers[0]["ports"] = [{"containerPort": port}]
     for container in containers:
         container["resources"] = {}
@@ -178,11 +187,12 @@ def _create_deployment(cluster, inv: Invocation) -> str:
 def _create_built_object(cluster, inv: Invocation, obj: dict, strategy: str | None) -> str:
     """Print (client dry run) or send what a `kubectl create <kind>` generator built."""
     fmt = inv.flag("output")
-    if fmt is not None and fmt not in ("json", "yaml", "name"):
-        raise UsageError(
-            f'error: unable to match a printer suitable for the output format "{fmt}", allowed formats are: '
-            "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )
+    check_output_format(
+        fmt,
+        "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
+        "template,templatefile,yaml",
+        simulated=("json", "yaml", "name"),
+    )
     if strategy == "client":
         shown = obj
     else:
@@ -253,62 +263,154 @@ def _without_client_only_fields(obj: dict) -> dict:
 
 
 def delete(cluster, inv: Invocation, read_file=None) -> str:
-    namespace = _namespace(inv)
-    grace = inv.flag("grace-period")
-    grace_seconds = parse_int(grace) if grace is not None else None
+    """delete.go: Complete (cascade, grace period, dry run, builder), Validate, DeleteResult."""
+    notes: list[str] = []
+    try:
+        return _delete(cluster, inv, read_file, notes)
+    except UsageError as error:
+        raise UsageError("\n".join([*notes, str(error)])) from None
+
+
+def _delete(cluster, inv: Invocation, read_file, notes: list[str]) -> str:
+    cascade = _cascading_strategy(str(inv.flag("cascade", "background")), notes)
+    grace = parse_int(inv.flag("grace-period", -1))
+    force = bool(inv.flag("force"))
     if inv.flag("now"):
-        grace_seconds = 1
-    if inv.flag("force") and grace_seconds == 0:
-        pass
-    cascade = {"background": "Background", "foreground": "Foreground", "orphan": "Orphan"}.get(
-        str(inv.flag("cascade", "background")).lower(), "Background"
-    )
-    targets: list[tuple[str, str, str]] = []  # (kind, namespace, name)
-    source = None
-    if inv.flag("filename"):
-        text, source = _read_input(inv, read_file)
-        for document in load(text, source):
-            ns = document["metadata"].get("namespace") or namespace
-            targets.append((document["kind"], ns, document["metadata"]["name"]))
-    else:
-        if not inv.args:
-            raise UsageError(NO_RESOURCES)
-        for info, names in split_targets(inv.args):
-            if names:
-                targets.extend((info.kind, namespace, name) for name in names)
-            elif inv.flag("selector") or inv.flag("all"):
-                expressions = parse_selector(inv.flag("selector") or "")
-                for obj in cluster.api.list(info.kind, namespace):
-                    if matches_expressions(obj["metadata"].get("labels"), expressions):
-                        targets.append((info.kind, namespace, obj["metadata"]["name"]))
-            else:
-                raise UsageError("error: resource(s) were provided, but no name was specified")
+        if grace != -1:
+            raise UsageError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not force:
+        grace = 1  # --grace-period=0 means 1 unless --force
+    if force and grace < 0:
+        grace = 0
     strategy = dry_run_strategy(inv)
-    lines = []
-    pending = []
-    for kind, ns, name in targets:
-        try:
-            obj = cluster.api.get(kind, ns, name)
-            info = resolve(kind.lower())
-            if strategy:  # delete.go PrintObj: `<kind> "<name>" deleted (dry run)`
-                lines.append(f'{display_type(info)} "{name}" deleted{_dry_run_suffix(strategy)}')
+    namespace = _namespace(inv)
+    selector, field_selector = inv.flag("selector"), inv.flag("field-selector")
+    ignore_not_found = bool(inv.flag("ignore-not-found"))
+    if (inv.flag("all") or selector or field_selector) and "ignore-not-found" not in inv.flags:
+        ignore_not_found = True
+    targets: list[tuple[str, str, str, str | None]] = []  # (kind, namespace, name, source)
+    visit_errors: list = []
+    stream_errors: list = []
+    if inv.flag("filename"):
+        select(inv.args, selector=selector, select_all=bool(inv.flag("all")), paths=True)
+        objects, visit_errors, stream_errors = collect(
+            read_sources(inv, read_file), inv.flag("namespace")
+        )
+        for loaded in objects:
+            info = kind_info(loaded.document)
+            metadata = loaded.document.get("metadata") or {}
+            ns = (metadata.get("namespace") or namespace) if info.namespaced else ""
+            targets.append((info.kind, ns, object_name(loaded.document), loaded.source))
+    else:
+        for info, names in select(
+            inv.args,
+            selector=selector,
+            field_selector=field_selector,
+            select_all=bool(inv.flag("all")),
+        ):
+            ns = namespace if info.namespaced else ""
+            if names is not None:
+                targets.extend((info.kind, ns, name, None) for name in names)
                 continue
-            deleted = cluster.api.delete(
-                kind, ns, name, grace_seconds=grace_seconds, propagation=cascade
-            )
-            lines.append(f'{display_type(info)} "{name}" deleted')
-            pending.append((kind, ns, name, deleted["metadata"]["uid"]))
-            del obj
+            try:
+                keep = field_filter(info, field_selector, selector)
+            except errors.ApiError as error:
+                visit_errors.append(from_api(error))
+                continue
+            expressions = _label_expressions(selector)
+            for obj in cluster.api.list(info.kind, ns or None):
+                if matches_expressions(obj["metadata"].get("labels"), expressions) and keep(obj):
+                    targets.append((info.kind, ns, obj["metadata"]["name"], None))
+    # delete.go Validate
+    output = inv.flag("output")
+    if output and output != "name":
+        raise UsageError(f"error: unexpected -o output mode: {output}. We only support '-o name'")
+    if force and grace > 0:
+        raise UsageError(
+            "error: --force and --grace-period greater than 0 cannot be specified together"
+        )
+    if force and grace == 0:
+        notes.append(
+            "Warning: Immediate deletion does not wait for confirmation that the running resource "
+            "has been terminated. The resource may continue to run on the cluster indefinitely."
+        )
+    operation = "force deleted" if grace == 0 else "deleted"
+    lines = notes
+    pending = []
+    found = 0
+    errors_in_order = list(visit_errors)
+    warn_cluster_scope = bool(inv.flag("namespace"))
+    for kind, ns, name, source in targets:
+        info = resolve(kind.lower())
+        if not name and strategy != "client":  # the REST client refuses before sending
+            where = f"error when deleting {go_quote(display_source(source))}: " if source else ""
+            errors_in_order.append(plain(f"{where}resource name may not be empty"))
+            continue
+        try:
+            if strategy != "client":  # RequireObject(false): a client dry run sends nothing
+                cluster.api.get(kind, ns, name)
         except errors.ApiError as error:
-            # cmdutil.AddSourceToErr names the file the object came from
-            where = f'error when deleting "{source}": ' if source else ""
-            lines.append(f"Error from server ({error.reason}): {where}{error.message}")
-    if not targets and not lines:
-        return f"No resources found in {namespace} namespace." if not inv.flag("filename") else ""
+            if ignore_not_found and error.reason == "NotFound":
+                continue
+            errors_in_order.append(
+                from_api(error, display_source(source) if source else None, "deleting")
+            )
+            continue
+        found += 1
+        if warn_cluster_scope and not info.namespaced:
+            lines.append(
+                "Warning: deleting cluster-scoped resources, not scoped to the provided namespace"
+            )
+            warn_cluster_scope = False
+        printed = (
+            f"{display_type(info)}/{name}"
+            if output == "name"
+            else f'{display_type(info)} "{name}" {operation}{_dry_run_suffix(strategy)}'
+        )
+        if strategy:
+            lines.append(printed)
+            continue
+        deleted = cluster.api.delete(
+            kind, ns, name, grace_seconds=grace if grace >= 0 else None, propagation=cascade
+        )
+        lines.append(printed)
+        pending.append((kind, ns, name, deleted["metadata"]["uid"]))
     cluster.settle()
-    if str(inv.flag("wait", "true")).lower() != "false":
+    failure = visit_error(errors_in_order, stream_errors)
+    if failure is not None:
+        return "\n".join(lines + [check_err(failure)])
+    if not found:
+        return "\n".join(lines + ["No resources found"])
+    if inv.flag("wait", True) and not strategy:
         _wait_until_gone(cluster, pending)
     return "\n".join(lines)
+
+
+def _cascading_strategy(value: str, notes: list[str]) -> str:
+    """delete_flags.go parseCascadingFlag."""
+    named = {"orphan": "Orphan", "foreground": "Foreground", "background": "Background"}
+    if value in named:
+        return named[value]
+    try:
+        boolean = go_parse_bool(value)
+    except ValueError:
+        raise UsageError(
+            f'error: invalid cascade value ({value}). Must be "background", "foreground", or "orphan"'
+        ) from None
+    replacement = "background" if boolean else "orphan"
+    notes.append(
+        f"warning: --cascade={value} is deprecated (boolean value) and can be replaced with "
+        f"--cascade={replacement}."
+    )
+    return "Background" if boolean else "Orphan"
+
+
+def _label_expressions(text: str | None) -> list[dict]:
+    try:
+        return parse_selector(text or "")
+    except SelectorError as error:
+        raise UsageError(f"error: {error}") from error
 
 
 def _wait_until_gone(cluster, pending) -> None:
@@ -335,33 +437,47 @@ def _wait_until_gone(cluster, pending) -> None:
 
 
 def describe(cluster, inv: Invocation, read_file=None) -> str:
+    """describe.go Run: the builder's objects described in order, errors after them."""
     if not inv.args:
         raise UsageError(
             'error: You must specify the type of resource to describe. Use "kubectl '
             'api-resources" for a complete list of supported resources.'
         )
     namespace = _namespace(inv)
+    targets = select(inv.args, selector=inv.flag("selector"), allow_empty_selector=True)
     sections, problems = [], []
-    for info, names in split_targets(inv.args):
-        if names:
+    for info, names in targets:
+        ns = namespace if info.namespaced else ""
+        if names is None:
+            expressions = _label_expressions(inv.flag("selector"))
+            objects = [
+                o
+                for o in cluster.api.list(info.kind, ns or None)
+                if matches_expressions(o["metadata"].get("labels"), expressions)
+            ]
+        else:
             objects = []
             for name in names:
-                obj = cluster.api.find(info.kind, namespace, name)
+                obj = cluster.api.find(info.kind, ns, name)
                 if obj is None:
                     problems.append(
                         f'Error from server (NotFound): {qualified_plural(info)} "{name}" not found'
                     )
                 else:
                     objects.append(obj)
-        else:
-            expressions = parse_selector(inv.flag("selector") or "")
-            objects = [
-                o
-                for o in cluster.api.list(info.kind, namespace)
-                if matches_expressions(o["metadata"].get("labels"), expressions)
-            ]
         for obj in objects:
             sections.append(_describe_one(cluster, obj).rstrip("\n"))
+    if len(problems) == 1 and not sections and len(inv.args) == 2:
+        # DescribeMatchingResources: `describe pods web` describes the pods named web*
+        info = targets[0][0]
+        ns = namespace if info.namespaced else ""
+        matching = [
+            o
+            for o in cluster.api.list(info.kind, ns or None)
+            if o["metadata"]["name"].startswith(inv.args[1])
+        ]
+        if matching:
+            return "\n\n".join(_describe_one(cluster, o).rstrip("\n") for o in matching)
     if not sections and not problems:
         return f"No resources found in {namespace} namespace."
     return "\n\n\n".join(sections) + ("\n" if sections and problems else "") + "\n".join(problems)
@@ -380,9 +496,10 @@ def _describe_one(cluster, obj: dict) -> str:
             p
             for p in store.list("Pod")
             if p["spec"].get("nodeName") == obj["metadata"]["name"]
-            and p["status"].get("phase") not in podutil.TERMINAL_PHASES
+            and p["status"].get("phase") not in ("Succeeded", "Failed")
         ]
-        return describers.describe_node(obj, pods, events, now)
+        lease = cluster.node_lease(obj["metadata"]["name"])  # kube-node-lease/<node>
+        return describers.describe_node(obj, pods, events, now, lease=lease)
     if kind == "Deployment":
         rss = [
             store.get(k, ns, n)
@@ -406,74 +523,220 @@ def _describe_one(cluster, obj: dict) -> str:
 
 
 def scale(cluster, inv: Invocation, read_file=None) -> str:
-    replicas = inv.flag("replicas")
-    if replicas is None:
-        raise UsageError('error: required flag(s) "replicas" not set')
-    count = parse_int(replicas)  # the parser already refused what pflag refuses
+    """scale.go: Validate, then the builder's objects scaled one by one."""
+    strategy = dry_run_strategy(inv)
+    count = parse_int(inv.flag("replicas"))
     if count < 0:
         raise UsageError(
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
         )
-    strategy = dry_run_strategy(inv)
-    if not inv.args:
-        raise UsageError(NO_RESOURCES)
+    current = parse_int(inv.flag("current-replicas", -1))
+    if current < -1:
+        raise UsageError("error: The --current-replicas must specify an integer of -1 or greater")
+    objects, problems = _builder_objects(
+        cluster,
+        inv,
+        select(inv.args, selector=inv.flag("selector"), allow_empty_selector=bool(inv.flag("all"))),
+    )
+    if not objects:
+        return check_err(aggregate(problems)) or "error: no objects passed to scale"
     lines = []
-    for info, names in split_targets(inv.args):
-        if info.kind not in ("Deployment", "ReplicaSet", "StatefulSet"):
-            raise UsageError(f"error: cannot scale {info.plural}")
-        for name in names:
-            obj = cluster.api.get(info.kind, _namespace(inv), name)
-            if strategy:
-                lines.append(f"{object_ref(obj)} scaled{_dry_run_suffix(strategy)}")
-                continue
+    for obj in objects:
+        if strategy == "client":
+            lines.append(f"{object_ref(obj)} scaled (dry run)")
+            continue
+        if obj["kind"] not in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"):
+            # no scale subresource: the PATCH of <resource>/<name>/scale is a 404
+            lines.append(
+                "Error from server (NotFound): the server could not find the requested resource"
+            )
+            return "\n".join(lines)
+        if current != -1 and (obj["spec"].get("replicas", 1)) != current:
+            lines.append(
+                f"error: Expected replicas to be {current}, was {obj['spec'].get('replicas', 1)}"
+            )
+            return "\n".join(lines)
+        if strategy != "server":
             updated = copy.deepcopy(obj)
             updated["spec"]["replicas"] = count
             cluster.api.update(updated)
-            lines.append(f"{object_ref(obj)} scaled")
+        lines.append(f"{object_ref(obj)} scaled{_dry_run_suffix(strategy)}")
     cluster.settle()
-    return "\n".join(lines)
+    return "\n".join([*lines, check_err(aggregate(problems))]).rstrip("\n")
+
+
+def _builder_objects(cluster, inv: Invocation, targets) -> tuple[list[dict], list]:
+    """The objects a ContinueOnError builder visits (Latest: each one fetched), and the
+    errors met on the way."""
+    visited = _builder_visit(cluster, inv, targets)
+    return (
+        [item for item in visited if isinstance(item, dict)],
+        [item for item in visited if not isinstance(item, dict)],
+    )
+
+
+def _builder_visit(cluster, inv: Invocation, targets) -> list:
+    """What the builder visits, in order: objects, and KErrors for names that are not there."""
+    namespace = _namespace(inv)
+    visited: list = []
+    for info, names in targets:
+        ns = namespace if info.namespaced else ""
+        if names is None:
+            expressions = _label_expressions(inv.flag("selector"))
+            visited.extend(
+                obj
+                for obj in cluster.api.list(info.kind, ns or None)
+                if matches_expressions(obj["metadata"].get("labels"), expressions)
+            )
+            continue
+        for name in names:
+            try:
+                visited.append(cluster.api.get(info.kind, ns, name))
+            except errors.ApiError as error:
+                visited.append(from_api(error))
+    return visited
 
 
 def set_image(cluster, inv: Invocation, read_file=None) -> str:
-    if not inv.args or inv.args[0] != "image":
-        raise UsageError("error: unknown command; only 'kubectl set image' is simulated")
-    targets = [a for a in inv.args[1:] if "=" not in a]
-    pairs = dict(a.split("=", 1) for a in inv.args[1:] if "=" in a)
+    """set_image.go: resources, then CONTAINER=IMAGE pairs; every object patched that changes."""
     strategy = dry_run_strategy(inv)
-    if not targets:
-        raise UsageError(NO_RESOURCES)
-    lines = []
-    for info, names in split_targets(targets):
-        for name in names:
-            obj = copy.deepcopy(cluster.api.get(info.kind, _namespace(inv), name))
-            spec = obj["spec"]["template"]["spec"] if "template" in obj["spec"] else obj["spec"]
-            containers = {c["name"]: c for c in spec.get("containers", [])}
-            for container_name, image in pairs.items():
-                if container_name == "*":
-                    for container in containers.values():
+    resources, pairs = _resources_and_pairs(inv.args, "image")
+    images, invalid = {}, []
+    for pair in pairs:  # cmdutil.ParsePairs(..., "image", false)
+        if "=" in pair and not pair.startswith("="):
+            key, value = pair.split("=", 1)
+            images[key] = value
+        else:
+            invalid.append(pair)
+    if invalid:
+        raise UsageError(f"error: invalid image format: {', '.join(invalid)}")
+    targets = select(
+        resources, selector=inv.flag("selector"), allow_empty_selector=bool(inv.flag("all"))
+    )
+    objects, problems = _builder_objects(cluster, inv, targets)
+    if problems:
+        return check_err(problems[0] if len(problems) == 1 else aggregate(problems))
+    validation = []
+    if inv.flag("all") and inv.flag("selector"):
+        validation.append(plain("cannot set --all and --selector at the same time"))
+    if not images:
+        validation.append(plain("at least one image update is required"))
+    elif len(images) > 1 and "*" in images:
+        validation.append(
+            plain(
+                "all containers are already specified by *, but saw more than one "
+                "container_name=container_image pairs"
+            )
+        )
+    if validation:
+        return check_err(aggregate(validation))
+    lines, failures = [], []
+    for obj in objects:
+        updated = copy.deepcopy(obj)
+        spec = _pod_spec(updated)
+        if spec is None:
+            resource = resolve(obj["kind"].lower()).plural
+            failures.append(
+                plain(
+                    f"error: {resource}/{obj['metadata']['name']} the object is not a pod or does "
+                    f"not have a pod template: *v1.{obj['kind']}\n"
+                )
+            )
+            continue
+        for name, image in images.items():
+            found = False
+            for group in ("initContainers", "containers"):
+                for container in spec.get(group) or ():
+                    if name in ("*", container.get("name")):
                         container["image"] = image
-                elif container_name not in containers:
-                    raise UsageError(f'error: unable to find container named "{container_name}"')
-                else:
-                    containers[container_name]["image"] = image
-            if not strategy:
-                cluster.api.update(obj)
-            lines.append(f"{object_ref(obj)} image updated{_dry_run_suffix(strategy)}")
+                        found = True
+            if not found:
+                failures.append(plain(f"error: unable to find container named {go_quote(name)}"))
+        if updated == obj:
+            continue  # an empty patch: nothing is sent or printed
+        if not strategy:
+            cluster.api.update(updated)
+        lines.append(f"{object_ref(obj)} image updated{_dry_run_suffix(strategy)}")
     cluster.settle()
-    return "\n".join(lines)
+    return "\n".join(line for line in [*lines, check_err(aggregate(failures))] if line)
+
+
+def _pod_spec(obj: dict) -> dict | None:
+    """polymorphichelpers.UpdatePodSpecForObjectFn: the pod spec a kind carries."""
+    kind, spec = obj.get("kind"), obj.get("spec") or {}
+    if kind == "Pod":
+        return spec
+    if kind in (
+        "Deployment",
+        "ReplicaSet",
+        "DaemonSet",
+        "StatefulSet",
+        "Job",
+        "ReplicationController",
+    ):
+        return (spec.get("template") or {}).get("spec")
+    if kind == "CronJob":
+        return (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get(
+            "spec"
+        )
+    return None
+
+
+ROLLOUT_VIEWERS = {
+    # polymorphichelpers: StatusViewerFor, HistoryViewerFor, RollbackerFor, ObjectRestarterFn,
+    # ObjectPauserFn, ObjectResumerFn (DaemonSets and StatefulSets too, which this simulation
+    # stores but does not roll out)
+    "status": lambda kind: f"no status viewer has been implemented for {kind}",
+    "history": lambda kind: f"no history viewer has been implemented for {kind}",
+    "undo": lambda kind: f'no rollbacker has been implemented for "{kind}"',
+    "restart": lambda kind: "restarting is not supported",
+    "pause": lambda kind: "pausing is not supported",
+    "resume": lambda kind: "resuming is not supported",
+}
 
 
 def rollout(cluster, inv: Invocation, read_file=None) -> str:
+    action = inv.sub
+    strategy = dry_run_strategy(inv) if action == "undo" else None
+    if action == "status":
+        revision = parse_int(inv.flag("revision", 0))
+        if revision < 0:
+            raise UsageError(f"error: revision must be a positive integer: {revision}")
     if not inv.args:
-        raise UsageError("error: Required resource not specified.")
-    action, rest = inv.args[0], inv.args[1:]
-    if not rest and action in ("status", "history", "undo", "restart", "pause", "resume"):
         raise UsageError("error: required resource not specified")
-    targets = split_targets(rest)
-    info, names = targets[0]
-    if info.kind != "Deployment" or not names:
-        raise UsageError(f'error: no rollout {action} for "{info.plural}"')
-    deployment = cluster.api.get("Deployment", _namespace(inv), names[0])
+    targets = select(inv.args, selector=inv.flag("selector"), allow_empty_selector=True)
+    objects, problems = _builder_objects(cluster, inv, targets)
+    out: list[str] = []
+    failures = list(problems)
+    for obj in objects:
+        info = resolve(obj["kind"].lower())
+        group_kind = f"{info.kind}.{info.group}" if info.group else info.kind
+        if obj["kind"] != "Deployment":
+            if obj["kind"] in ("DaemonSet", "StatefulSet"):
+                failures.append(
+                    plain(
+                        f"ClusterLab does not simulate the rollout of {info.plural}.{info.group} yet"
+                    )
+                )
+                continue
+            message = ROLLOUT_VIEWERS[action](group_kind)
+            if action in ("restart", "pause", "resume"):
+                message = (
+                    f"error: {qualified_plural(info)} {go_quote(obj['metadata']['name'])} {message}"
+                )
+            failures.append(plain(message))
+            continue
+        result = _rollout_one(cluster, obj, inv, action, strategy)
+        if result.startswith("error: ") and "\n" not in result:
+            failures.append(plain(result))
+            continue
+        out.append(result)
+    if not objects and not problems:
+        return f"No resources found in {_namespace(inv)} namespace."
+    return "\n".join(part for part in [*out, check_err(aggregate(failures))] if part)
+
+
+def _rollout_one(cluster, deployment: dict, inv: Invocation, action: str, strategy) -> str:
     if action == "status":
         return _rollout_status(cluster, deployment, inv)
     if action == "history":
@@ -481,7 +744,6 @@ def rollout(cluster, inv: Invocation, read_file=None) -> str:
     if action == "undo":
         return _rollout_undo(cluster, deployment, inv)
     name = deployment["metadata"]["name"]
-    suffix = _dry_run_suffix(dry_run_strategy(inv))
     if action == "restart":
         if deployment["spec"].get("paused"):
             # objectrestarter.go, worded by rollout_restart.go
@@ -494,25 +756,21 @@ def rollout(cluster, inv: Invocation, read_file=None) -> str:
             updated["spec"]["template"].setdefault("metadata", {}).setdefault("annotations", {})
         )
         annotations["kubectl.kubernetes.io/restartedAt"] = rfc3339(cluster.now_ms)
-        if not suffix:
-            cluster.api.update(updated)
-            cluster.settle()
-        return f"{object_ref(deployment)} restarted{suffix}"
-    if action in ("pause", "resume"):
-        updated = copy.deepcopy(deployment)
-        paused = action == "pause"
-        if bool(updated["spec"].get("paused")) == paused:
-            # objectpauser.go / objectresumer.go, worded by rollout_pause.go / rollout_resume.go
-            return f'error: deployments.apps "{name}" is {"already paused" if paused else "not paused"}'
-        if paused:
-            updated["spec"]["paused"] = True
-        else:  # the resume patch is {"spec":{"paused":null}}: the field goes (omitempty)
-            updated["spec"].pop("paused", None)
-        if not suffix:
-            cluster.api.update(updated)
-            cluster.settle()
-        return f"{object_ref(deployment)} {'paused' if paused else 'resumed'}{suffix}"
-    raise UsageError(f'error: unknown command "{action}" for "kubectl rollout"')
+        cluster.api.update(updated)
+        cluster.settle()
+        return f"{object_ref(deployment)} restarted"
+    updated = copy.deepcopy(deployment)
+    paused = action == "pause"
+    if bool(updated["spec"].get("paused")) == paused:
+        # objectpauser.go / objectresumer.go, worded by rollout_pause.go / rollout_resume.go
+        return f'error: deployments.apps "{name}" is {"already paused" if paused else "not paused"}'
+    if paused:
+        updated["spec"]["paused"] = True
+    else:  # the resume patch is {"spec":{"paused":null}}: the field goes (omitempty)
+        updated["spec"].pop("paused", None)
+    cluster.api.update(updated)
+    cluster.settle()
+    return f"{object_ref(deployment)} {'paused' if paused else 'resumed'}"
 
 
 def _rollout_status_line(deployment: dict) -> tuple[str, bool, str | None]:
@@ -551,11 +809,13 @@ def _rollout_status_line(deployment: dict) -> tuple[str, bool, str | None]:
 
 
 def _rollout_status(cluster, deployment: dict, inv: Invocation) -> str:
-    timeout = inv.flag("timeout")
-    limit = parse_duration(timeout) if timeout and timeout != "0s" else WAIT_LIMIT_MS
+    timeout_ns = inv.flag("timeout", 0)  # zero (or negative) waits without a limit
+    limit = timeout_ns // 1_000_000 if timeout_ns > 0 else WAIT_LIMIT_MS
     deadline = cluster.now_ms + limit
     lines: list[str] = []
     namespace, name = deployment["metadata"]["namespace"], deployment["metadata"]["name"]
+    if not inv.flag("watch", True):  # --watch=false: the status once
+        return _rollout_status_line(deployment)[2] or _rollout_status_line(deployment)[0]
     while True:
         current = cluster.api.get("Deployment", namespace, name)
         line, done, error = _rollout_status_line(current)
@@ -679,14 +939,10 @@ def _rollout_undo(cluster, deployment: dict, inv: Invocation) -> str:
 def cordon(cluster, inv: Invocation, read_file=None, unschedulable: bool = True) -> str:
     lines = []
     verb = "cordoned" if unschedulable else "uncordoned"
-    if not inv.args:
-        command = "cordon" if unschedulable else "uncordon"
-        raise UsageError(
-            f"error: USAGE: {command} NODE [flags]\nSee 'kubectl {command} -h' for help and examples"
-        )
+    nodes = _drain_nodes(cluster, inv)
     suffix = _dry_run_suffix(dry_run_strategy(inv))
-    for name in inv.args:
-        node = cluster.api.get("Node", "", name)
+    for node in nodes:
+        name = node["metadata"]["name"]
         if bool(node["spec"].get("unschedulable")) == unschedulable:
             lines.append(f"node/{name} already {verb}{suffix}")
             continue
@@ -695,6 +951,62 @@ def cordon(cluster, inv: Invocation, read_file=None, unschedulable: bool = True)
         lines.append(f"node/{name} {verb}{suffix}")
     cluster.settle()
     return "\n".join(lines)
+
+
+def _drain_nodes(cluster, inv: Invocation) -> list[dict]:
+    """drain.go Complete (cordon, uncordon and drain share it): NODE names or -l."""
+    if not inv.args and "selector" not in inv.flags:
+        command = inv.path
+        raise UsageError(
+            f"error: USAGE: {command} NODE [flags]\nSee 'kubectl {command} -h' for help and examples"
+        )
+    selector = inv.flag("selector") or ""
+    if inv.args and selector:
+        raise UsageError(
+            "error: cannot specify both a node name and a --selector option\n"
+            f"See 'kubectl {inv.path} -h' for help and examples"
+        )
+    dry_run_strategy(inv)
+    if not inv.args:
+        if not selector.strip():
+            raise UsageError(NO_RESOURCES)
+        expressions = _label_expressions(selector)
+        return [
+            node
+            for node in cluster.api.list("Node", None)
+            if matches_expressions(node["metadata"].get("labels"), expressions)
+        ]
+    return _nodes_named(cluster, inv.args)
+
+
+def _nodes_named(cluster, args: list[str]) -> list[dict]:
+    """drain.go Complete: ResourceNames("nodes", args...), every node fetched before any is
+    touched; the first error ends the command (this builder does not continue on error)."""
+    infos = []
+    for arg in args:
+        if "/" in arg:
+            parts = arg.split("/")
+            if len(parts) != 2:
+                raise UsageError(
+                    "error: arguments in resource/name form may not have more than one slash"
+                )
+            if not parts[0] or not parts[1] or len(split_resource_argument(parts[0])) != 1:
+                raise UsageError(
+                    "error: arguments in resource/name form must have a single resource and name"
+                )
+            infos.append((resolve(parts[0]), parts[1]))
+        else:
+            infos.append((resolve("nodes"), arg))
+    nodes = []
+    for info, name in infos:
+        obj = cluster.api.get(info.kind, "default" if info.namespaced else "", name)
+        if info.kind != "Node":
+            group = f"{info.group}/{info.version}" if info.group else f"/{info.version}"
+            raise UsageError(
+                f'error: expected resource of type node, got "{group}, Resource={info.plural}"'
+            )
+        nodes.append(obj)
+    return nodes
 
 
 def uncordon(cluster, inv: Invocation, read_file=None) -> str:
@@ -718,52 +1030,165 @@ def _set_unschedulable(cluster, node: dict, unschedulable: bool) -> None:
     cluster.api.touch(node)
 
 
+# k8s.io/kubectl/pkg/drain/filters.go
+DAEMONSET_FATAL = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"
+DAEMONSET_WARNING = "ignoring DaemonSet-managed Pods"
+LOCAL_STORAGE_FATAL = "Pods with local storage (use --delete-emptydir-data to override)"
+LOCAL_STORAGE_WARNING = "deleting Pods with local storage"
+UNMANAGED_FATAL = "cannot delete Pods that declare no controller (use --force to override)"
+UNMANAGED_WARNING = "deleting Pods that declare no controller"
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+
+
 def drain(cluster, inv: Invocation, read_file=None) -> str:
-    if not inv.args:
-        raise UsageError(
-            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples"
-        )
-    name = inv.args[0]
-    node = cluster.api.get("Node", "", name)
+    """drain.go RunDrain: cordon every node, then each node's pods through drain.Helper's
+    filters (DaemonSet, mirror, local storage, unreplicated), evicted or refused."""
+    nodes = _drain_nodes(cluster, inv)
     strategy = dry_run_strategy(inv)
     suffix = _dry_run_suffix(strategy)
     lines = []
-    if node["spec"].get("unschedulable"):
-        lines.append(f"node/{name} already cordoned{suffix}")
-    else:
-        if not strategy:
-            _set_unschedulable(cluster, node, True)
-        lines.append(f"node/{name} cordoned{suffix}")
-    pods = [
-        p
-        for p in cluster.store.list("Pod")
-        if p["spec"].get("nodeName") == name and podutil.is_active(p)
-    ]
-    bare = [p for p in pods if not p["metadata"].get("ownerReferences")]
-    if bare and not inv.flag("force"):
-        names = ", ".join(f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in bare)
-        lines.append(
-            f'error: unable to drain node "{name}" due to error: cannot delete Pods that declare no controller '
-            f"(use --force to override): {names}, continuing command...\n"
-            f"There are pending nodes to be drained:\n {name}\n"
-            f"cannot delete Pods that declare no controller (use --force to override): {names}"
-        )
-        cluster.settle()
-        return "\n".join(lines)
-    if bare:
-        names = ", ".join(f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in bare)
-        lines.append(f"Warning: deleting Pods that declare no controller: {names}")
-    if strategy:  # drain.go: list what would go, evict nothing
-        for pod in pods:
+    for node in nodes:  # RunCordonOrUncordon(true)
+        name = node["metadata"]["name"]
+        if node["spec"].get("unschedulable"):
+            lines.append(f"node/{name} already cordoned{suffix}")
+        else:
+            if not strategy:
+                _set_unschedulable(cluster, node, True)
+            lines.append(f"node/{name} cordoned{suffix}")
+    fatal, remaining = [], []
+    for node in nodes:
+        name = node["metadata"]["name"]
+        deletable, warnings, refusals = _pods_for_deletion(cluster, name, inv)
+        if refusals:
+            detail = refusals[0] if len(refusals) == 1 else "[" + ", ".join(refusals) + "]"
             lines.append(
-                f"evicting pod {pod['metadata']['namespace']}/{pod['metadata']['name']}{suffix}"
+                f'error: unable to drain node "{name}" due to error: {detail}, continuing command...'
             )
+            fatal.append(refusals)
+            remaining.append(name)
+            continue
+        if warnings:
+            lines.append(f"Warning: {'; '.join(warnings)}")
+        lines.extend(_evict(cluster, deletable, inv, strategy))
         lines.append(f"node/{name} drained{suffix}")
-        return "\n".join(lines)
+    cluster.settle()
+    if remaining:
+        lines.append("There are pending nodes to be drained:")
+        lines.extend(f" {name}" for name in remaining)
+        # utilerrors.NewAggregate(fatal), each node's errors an aggregate of their own
+        if len(fatal) == 1:
+            lines.extend(fatal[0])
+        else:
+            lines.extend(
+                refusals[0] if len(refusals) == 1 else "[" + ", ".join(refusals) + "]"
+                for refusals in fatal
+            )
+    return "\n".join(lines)
+
+
+def _pods_for_deletion(cluster, node_name: str, inv: Invocation):
+    """drain.Helper.GetPodsForDeletion: (pods to evict, warnings, errors), messages grouped
+    as PodDeleteList.Warnings() and errors() word them."""
+    force = bool(inv.flag("force"))
+    pods = [p for p in cluster.store.list("Pod") if p["spec"].get("nodeName") == node_name]
+    deletable, warned, refused = [], {}, {}
+    for pod in pods:
+        status = ("okay", None, True)
+        for check in (
+            _daemonset_filter,
+            _mirror_filter,
+            _local_storage_filter,
+            _unreplicated_filter,
+        ):
+            status = check(cluster, pod, inv, force)
+            if not status[2]:  # filterPods: the first filter that keeps the pod decides
+                break
+        kind, message = status[0], status[1]
+        ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+        if kind == "error":
+            refused.setdefault(message, []).append(ref)
+            continue
+        if kind == "warning":
+            warned.setdefault(message, []).append(ref)
+            if not status[2]:
+                continue
+        if kind != "skip":
+            deletable.append(pod)
+    warnings = [f"{message}: {', '.join(refs)}" for message, refs in warned.items()]
+    refusals = [
+        f"{message}: {', '.join(refs)}"
+        if message.lower().startswith("cannot delete")
+        else f"cannot delete {message}: {', '.join(refs)}"
+        for message, refs in refused.items()
+    ]
+    return deletable, warnings, refusals
+
+
+def _controller_of(pod: dict) -> dict | None:
+    """metav1.GetControllerOf."""
+    return next(
+        (ref for ref in pod["metadata"].get("ownerReferences") or () if ref.get("controller")),
+        None,
+    )
+
+
+def _finished(pod: dict) -> bool:
+    return pod["status"].get("phase") in ("Succeeded", "Failed")
+
+
+def _daemonset_filter(cluster, pod, inv, force):
+    ref = _controller_of(pod)
+    if ref is None or ref.get("kind") != "DaemonSet" or _finished(pod):
+        return ("okay", None, True)
+    if cluster.api.find("DaemonSet", pod["metadata"]["namespace"], ref.get("name", "")) is None:
+        message = f'daemonsets.apps "{ref.get("name", "")}" not found'
+        return ("warning", message, True) if force else ("error", message, False)
+    if not inv.flag("ignore-daemonsets"):
+        return ("error", DAEMONSET_FATAL, False)
+    return ("warning", DAEMONSET_WARNING, False)
+
+
+def _mirror_filter(cluster, pod, inv, force):
+    if MIRROR_ANNOTATION in (pod["metadata"].get("annotations") or {}):
+        return ("skip", None, False)
+    return ("okay", None, True)
+
+
+def _local_storage_filter(cluster, pod, inv, force):
+    if not any("emptyDir" in volume for volume in pod["spec"].get("volumes") or ()):
+        return ("okay", None, True)
+    if _finished(pod):
+        return ("okay", None, True)
+    if not inv.flag("delete-emptydir-data"):
+        return ("error", LOCAL_STORAGE_FATAL, False)
+    return ("warning", LOCAL_STORAGE_WARNING, True)
+
+
+def _unreplicated_filter(cluster, pod, inv, force):
+    if _finished(pod) or _controller_of(pod) is not None:
+        return ("okay", None, True)
+    if force:
+        return ("warning", UNMANAGED_WARNING, True)
+    return ("error", UNMANAGED_FATAL, False)
+
+
+def _evict(cluster, pods: list[dict], inv: Invocation, strategy) -> list[str]:
+    """drain.Helper.DeleteOrEvictPods: each pod evicted (or deleted with --disable-eviction),
+    then waited for until it is gone."""
+    refs = [f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in pods]
+    if strategy:
+        return [f"evicting pod {ref}{_dry_run_suffix(strategy)}" for ref in refs]
+    evicting = not inv.flag("disable-eviction")
+    lines = [f"evicting pod {ref}" for ref in refs] if evicting else []
+    grace = parse_int(inv.flag("grace-period", -1))
     pending = []
     for pod in pods:
-        lines.append(f"evicting pod {pod['metadata']['namespace']}/{pod['metadata']['name']}")
-        deleted = cluster.api.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
+        deleted = cluster.api.delete(
+            "Pod",
+            pod["metadata"]["namespace"],
+            pod["metadata"]["name"],
+            grace_seconds=grace if grace >= 0 else None,
+        )
         pending.append(
             (
                 "Pod",
@@ -774,10 +1199,8 @@ def drain(cluster, inv: Invocation, read_file=None) -> str:
         )
     cluster.settle()
     _wait_until_gone(cluster, pending)
-    for pod in pods:
-        lines.append(f"pod/{pod['metadata']['name']} evicted")
-    lines.append(f"node/{name} drained")
-    return "\n".join(lines)
+    done = "evicted" if evicting else "deleted"
+    return lines + [f"pod/{pod['metadata']['name']} {done}" for pod in pods]
 
 
 def _resources_and_pairs(args: list[str], pair_type: str) -> tuple[list[str], list[str]]:
@@ -837,23 +1260,16 @@ def _parse_annotations(pairs: list[str]) -> tuple[dict, list[str]]:
     return new, remove
 
 
-def _select_objects(cluster, inv: Invocation, resources: list[str]) -> list[dict]:
-    """The builder's ResourceTypeOrNameArgs with -l / --all: the objects a command acts on."""
-    namespace = _namespace(inv)
-    objects = []
-    for info, names in split_targets(resources):
-        if names:
-            objects.extend(cluster.api.get(info.kind, namespace, name) for name in names)
-        elif inv.flag("selector") or inv.flag("all"):
-            expressions = parse_selector(inv.flag("selector") or "")
-            objects.extend(
-                obj
-                for obj in cluster.api.list(info.kind, namespace)
-                if matches_expressions(obj["metadata"].get("labels"), expressions)
-            )
-        else:
-            raise UsageError("error: resource(s) were provided, but no name was specified")
-    return objects
+def _select_objects(cluster, inv: Invocation, resources: list[str]) -> list:
+    """The builder's ResourceTypeOrNameArgs with -l / --all: the objects a command acts on,
+    and (as strings, in visit order) the errors for names that are not there."""
+    targets = select(
+        resources, selector=inv.flag("selector"), allow_empty_selector=bool(inv.flag("all"))
+    )
+    return [
+        item if isinstance(item, dict) else f"Error from server ({item.reason}): {item.text}"
+        for item in _builder_visit(cluster, inv, targets)
+    ]
 
 
 def _invalid_keys(obj: dict, field: str, keys) -> str | None:
@@ -872,24 +1288,31 @@ def _visit_errors(errors_seen: list[str]) -> list[str]:
     """ContinueOnError visiting, then CheckErr: one error gets `error: `, several do not."""
     if len(errors_seen) == 1:
         message = errors_seen[0]
-        return [message if message.startswith(("error: ", "The ")) else f"error: {message}"]
+        if message.startswith(("error: ", "The ", "Error from server (")):
+            return [message]
+        return [f"error: {message}"]
     return errors_seen
 
 
 def label(cluster, inv: Invocation, read_file=None) -> str:
     """kubectl label (label.go): add key=value, overwrite with --overwrite, remove with key-."""
+    strategy = dry_run_strategy(inv)
     resources, pairs = _resources_and_pairs(inv.args, "label")
     new, remove = _parse_labels(pairs)
+    if inv.flag("all") and inv.flag("selector"):
+        raise UsageError("error: cannot set --all and --selector at the same time")
     if not resources:
         raise UsageError(
             "error: one or more resources must be specified as <resource> <name> or <resource>/<name>"
         )
     if not new and not remove:
         raise UsageError("error: at least one label update is required")
-    strategy = dry_run_strategy(inv)
     overwrite = bool(inv.flag("overwrite"))
     lines, failures = [], []
     for obj in _select_objects(cluster, inv, resources):
+        if isinstance(obj, str):
+            failures.append(obj)
+            continue
         labels = dict(obj["metadata"].get("labels") or {})
         if not strategy:
             lines.extend(f"label {go_quote(key)} not found." for key in remove if key not in labels)
@@ -931,17 +1354,22 @@ def label(cluster, inv: Invocation, read_file=None) -> str:
 
 def annotate(cluster, inv: Invocation, read_file=None) -> str:
     """kubectl annotate (annotate.go); kubernetes.io/change-cause may always be overwritten."""
+    strategy = dry_run_strategy(inv)
     resources, pairs = _resources_and_pairs(inv.args, "annotation")
     new, remove = _parse_annotations(pairs)
+    if inv.flag("all") and inv.flag("selector"):
+        raise UsageError("error: cannot set --all and --selector at the same time")
     if not resources:
         raise UsageError(
             "error: one or more resources must be specified as <resource> <name> or <resource>/<name>"
         )
     if not new and not remove:
         raise UsageError("error: at least one annotation update is required")
-    strategy = dry_run_strategy(inv)
     lines, failures = [], []
     for obj in _select_objects(cluster, inv, resources):
+        if isinstance(obj, str):
+            failures.append(obj)
+            continue
         annotations = dict(obj["metadata"].get("annotations") or {})
         if not inv.flag("overwrite"):
             taken = [
@@ -973,69 +1401,173 @@ def annotate(cluster, inv: Invocation, read_file=None) -> str:
     return "\n".join(lines + _visit_errors(failures))
 
 
+LOGS_USAGE = (
+    "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a "
+    "required argument for the logs command"
+)
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+
+
 def logs(cluster, inv: Invocation, read_file=None) -> str:
-    if not inv.args:
-        raise UsageError(
-            "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples"
-        )
+    """logs.go: Complete, Validate, then LogsForObject (polymorphichelpers/logsforobject.go).
+
+    Simplification: `-f` prints what the container has logged so far and returns, since a
+    script cannot stream."""
+    if not 1 <= len(inv.args) <= 2:
+        raise UsageError(f"error: {LOGS_USAGE}\nSee 'kubectl logs -h' for help and examples")
+    container_flag = inv.flag("container")
+    if container_flag is not None and len(inv.args) == 2:
+        raise UsageError("error: only one of -c or an inline [CONTAINER] arg is allowed")
+    tail = parse_int(inv.flag("tail", -1))
+    if tail < -1:
+        raise UsageError("error: --tail must be greater than or equal to -1")
+    wanted = inv.args[1] if len(inv.args) == 2 else container_flag
     namespace = _namespace(inv)
     target = inv.args[0]
-    if "/" in target and not target.startswith("pod/"):
-        kind_name, name = target.split("/", 1)
-        info = resolve(kind_name)
-        owner = cluster.api.get(info.kind, namespace, name)
-        pods = _pods_of(cluster, owner)
-        if not pods:
-            return "error: timed out waiting for the condition"
-        pod = pods[0]
+    notes = []
+    if "/" in target:
+        ((info, names),) = _logs_target(target)
+        obj = cluster.api.get(info.kind, namespace if info.namespaced else "", names[0])
     else:
-        pod = cluster.api.get("Pod", namespace, target.split("/", 1)[-1])
-    containers = [c["name"] for c in pod["spec"].get("containers", [])]
-    container = inv.flag("container") or containers[0]
-    prefix = ""
-    if not inv.flag("container") and len(containers) > 1:
-        prefix = f'Defaulted container "{container}" out of: {", ".join(containers)}\n'
-    if container not in containers:
-        return f"error: container {container} is not valid for pod {pod['metadata']['name']}"
-    node = pod["spec"].get("nodeName")
+        obj = cluster.api.get("Pod", namespace, target)
+    if obj["kind"] == "Pod":
+        pod = obj
+    else:
+        selector = _selector_of(obj)
+        if selector is None:
+            return f"error: cannot get the logs from *v1.{obj['kind']}: selector for *v1.{obj['kind']} not implemented"
+        pods = [
+            p
+            for p in cluster.api.list("Pod", obj["metadata"].get("namespace") or namespace)
+            if selector(p["metadata"].get("labels") or {})
+        ]
+        if not pods:  # GetFirstPod waits --pod-running-timeout (20s) for one
+            return "error: timed out waiting for the condition"
+        pod = sorted(pods, key=_logging_rank)[0]
+        if len(pods) > 1:
+            notes.append(f"Found {len(pods)} pods, using pod/{pod['metadata']['name']}")
+    spec = pod["spec"]
+    containers = [c["name"] for c in spec.get("containers") or ()]
+    every = (
+        containers
+        + [c["name"] for c in spec.get("initContainers") or ()]
+        + [c["name"] for c in spec.get("ephemeralContainers") or ()]
+    )
+    container = wanted
+    if not container:
+        default = (pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+        if default:
+            if default in every:
+                container = default
+            else:
+                notes.append(
+                    f'Default container name "{default}" not found in pod {pod["metadata"]["name"]}'
+                )
+    if not container:
+        if not containers:
+            return (
+                "Error from server (BadRequest): a container name must be specified for pod "
+                f"{pod['metadata']['name']}"
+            )
+        container = containers[0]
+        if len(every) > 1:  # podcmd.AllContainerNames
+            names = (
+                containers
+                + [f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or ()]
+                + [f"{c['name']} (init)" for c in spec.get("initContainers") or ()]
+            )
+            notes.append(f'Defaulted container "{container}" out of: {", ".join(names)}')
+    if container not in every:  # the API server's pod log REST (ValidateContainer)
+        return "\n".join(
+            [
+                *notes,
+                f"Error from server (BadRequest): container {container} is not valid for pod "
+                f"{pod['metadata']['name']}",
+            ]
+        )
+    node = spec.get("nodeName")
     kubelet = cluster.kubelets.get(node) if node else None
     previous = bool(inv.flag("previous"))
     lines = kubelet.logs(pod, container, previous) if kubelet else None
     if lines is None and previous:
-        return (
-            f'Error from server (BadRequest): previous terminated container "{container}" in pod '
-            f'"{pod["metadata"]["name"]}" not found'
+        return "\n".join(
+            [
+                *notes,
+                f'Error from server (BadRequest): previous terminated container "{container}" in '
+                f'pod "{pod["metadata"]["name"]}" not found',
+            ]
         )
     if lines is None:
         status = next(
-            (s for s in pod["status"].get("containerStatuses") or () if s["name"] == container),
+            (
+                s
+                for s in (pod["status"].get("containerStatuses") or [])
+                + (pod["status"].get("initContainerStatuses") or [])
+                if s["name"] == container
+            ),
             None,
         )
         reason = ((status or {}).get("state", {}).get("waiting") or {}).get(
             "reason", "ContainerCreating"
         )
-        return (
-            f'Error from server (BadRequest): container "{container}" in pod "{pod["metadata"]["name"]}" '
-            f"is waiting to start: {reason}"
+        return "\n".join(
+            [
+                *notes,
+                f'Error from server (BadRequest): container "{container}" in pod '
+                f'"{pod["metadata"]["name"]}" is waiting to start: {reason}',
+            ]
         )
-    tail = inv.flag("tail")
-    if tail is not None and parse_int(tail) >= 0:
-        lines = lines[-parse_int(tail) :] if parse_int(tail) else []
-    return prefix + "\n".join(lines)
+    if tail >= 0:
+        lines = lines[-tail:] if tail else []
+    return "\n".join([*notes, *lines])
 
 
-def _pods_of(cluster, owner: dict) -> list[dict]:
-    store = cluster.store
-    result = []
-    for kind, ns, name in store.dependents_of(owner["metadata"]["uid"]):
-        obj = store.get(kind, ns, name)
-        if obj is None:
-            continue
-        if kind == "Pod":
-            result.append(obj)
-        elif kind == "ReplicaSet" and (obj["spec"].get("replicas") or 0) > 0:
-            result.extend(_pods_of(cluster, obj))
-    return sorted(result, key=lambda p: p["metadata"]["name"])
+def _logs_target(target: str):
+    """ResourceNames("pods", NAME): TYPE/NAME names its own type."""
+    parts = target.split("/")
+    if len(parts) != 2:
+        raise UsageError("error: arguments in resource/name form may not have more than one slash")
+    if not parts[0] or not parts[1] or len(split_resource_argument(parts[0])) != 1:
+        raise UsageError(
+            "error: arguments in resource/name form must have a single resource and name"
+        )
+    return [(resolve(parts[0]), [parts[1]])]
+
+
+def _selector_of(obj: dict):
+    """polymorphichelpers.SelectorsForObject: a matcher for the pods an object selects."""
+    spec = obj.get("spec") or {}
+    if obj["kind"] in ("Service", "ReplicationController"):
+        selector = spec.get("selector") or {}
+        if not selector:
+            return None
+        return lambda labels: all(labels.get(k) == v for k, v in selector.items())
+    if obj["kind"] in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+        selector = spec.get("selector")
+        return lambda labels: selector_matches(selector, labels)
+    return None
+
+
+def _logging_rank(pod: dict):
+    """sort.Reverse(podutils.ActivePods): assigned, running, ready (longest), fewest
+    restarts, oldest first; the name settles ties."""
+    status = pod.get("status") or {}
+    phase = {"Pending": 0, "Unknown": 1, "Running": 2}.get(status.get("phase"), 0)
+    ready = next((c for c in status.get("conditions") or () if c.get("type") == "Ready"), None)
+    is_ready = bool(ready and ready.get("status") == "True")
+    ready_since = (ready or {}).get("lastTransitionTime") or ""
+    restarts = max(
+        (c.get("restartCount", 0) for c in status.get("containerStatuses") or ()), default=0
+    )
+    return (
+        not pod["spec"].get("nodeName"),
+        -phase,
+        not is_ready,
+        ready_since if is_ready else "",
+        restarts,
+        pod["metadata"].get("creationTimestamp") or "",
+        pod["metadata"]["name"],
+    )
 
 
 VERBS = {

@@ -17,10 +17,13 @@ MIB = 1024 * 1024
 
 
 def run_top(cluster, inv: Invocation, read_file=None) -> str:
-    if not inv.args or inv.args[0] not in ("node", "nodes", "no", "pod", "pods", "po"):
-        raise UsageError("error: unknown command; use 'kubectl top nodes' or 'kubectl top pods'")
-    if inv.args[0] in ("node", "nodes", "no"):
-        return _top_nodes(cluster, inv.args[1:])
+    if len(inv.args) > 1:  # top_node.go / top_pod.go Complete
+        kind = "node" if inv.path == "top node" else "pod"
+        raise UsageError(
+            f"error: {kind} [NAME | -l label]\nSee 'kubectl top {kind} -h' for help and examples"
+        )
+    if inv.path == "top node":
+        return _top_nodes(cluster, inv.args)
     return _top_pods(cluster, inv)
 
 
@@ -65,7 +68,7 @@ def _top_pods(cluster, inv: Invocation) -> str:
     namespace = inv.flag("namespace") or "default"
     all_ns = bool(inv.flag("all-namespaces"))
     pods = cluster.store.list("Pod", None if all_ns else namespace)
-    names = inv.args[1:]
+    names = inv.args
     if names:
         pods = [p for p in pods if p["metadata"]["name"] in names]
     rows = []
