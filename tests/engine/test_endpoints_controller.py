@@ -1,0 +1,99 @@
+"""Endpoints and EndpointSlices for Services of many pods, kept from pod events.
+
+kubernetes.io/docs/concepts/services-networking/endpoint-slices/ ("by default, the
+control plane creates and manages EndpointSlices to have no more than 100 endpoints
+each") and kubernetes.io/docs/concepts/services-networking/service/#over-capacity-endpoints
+("If an Endpoints resource has more than 1000 endpoints then a Kubernetes v1.22 (or later)
+cluster annotates that Endpoints with endpoints.kubernetes.io/over-capacity: truncated").
+"""
+
+from cluster_sim.engine import podutil
+from cluster_sim.engine.cluster import Cluster
+from cluster_sim.engine.script import ScriptRunner
+
+SERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+"""
+
+
+def session(replicas: int, nodes: int = 12):
+    runner = ScriptRunner(Cluster(seed=11, profile="fast"))
+    runner.run_line(f"sim node add --count {nodes} --prefix node- --cpu 64 --memory 256Gi")
+    runner.run_line("kubectl apply -f -", SERVICE)
+    runner.run_line(
+        f"kubectl create deployment web --image=registry.k8s.io/pause:3.10 --replicas={replicas}"
+    )
+    runner.run_line("sim advance 1m")
+    return runner
+
+
+def slices(cluster):
+    return cluster.store.list("EndpointSlice", "default")
+
+
+def slice_ips(cluster) -> list[str]:
+    return sorted(e["addresses"][0] for s in slices(cluster) for e in s["endpoints"])
+
+
+def ready_pod_ips(cluster) -> list[str]:
+    return sorted(
+        p["status"]["podIP"]
+        for p in cluster.store.list("Pod", "default")
+        if podutil.is_ready(p) and not podutil.is_terminating(p)
+    )
+
+
+def test_a_service_of_250_pods_has_three_slices_of_at_most_100():
+    runner = session(250)
+    cluster = runner.cluster
+    sizes = sorted(len(s["endpoints"]) for s in slices(cluster))
+    assert sizes == [50, 100, 100]
+    assert slice_ips(cluster) == ready_pod_ips(cluster)
+    assert all(s["metadata"]["name"].startswith("web-") for s in slices(cluster))
+
+
+def test_scaling_down_keeps_endpoints_in_their_slices_and_drops_empty_ones():
+    runner = session(250)
+    cluster = runner.cluster
+    before = {s["metadata"]["name"] for s in slices(cluster)}
+    runner.run_line("kubectl scale deployment web --replicas=30")
+    runner.run_line("sim advance 1m")
+    after = slices(cluster)
+    assert {s["metadata"]["name"] for s in after} <= before  # no new slice was needed
+    assert slice_ips(cluster) == ready_pod_ips(cluster)
+    assert sum(len(s["endpoints"]) for s in after) == 30
+
+
+def test_relabelled_pod_leaves_the_endpoints():
+    runner = session(3, nodes=2)
+    cluster = runner.cluster
+    victim = cluster.store.list("Pod", "default")[0]
+    runner.run_line(f"kubectl label pod {victim['metadata']['name']} app=debug --overwrite")
+    runner.run_line("sim advance 5s")
+    endpoints = cluster.store.get("Endpoints", "default", "web")
+    ips = {a["ip"] for a in endpoints["subsets"][0]["addresses"]}
+    assert victim["status"]["podIP"] not in ips
+    assert victim["status"]["podIP"] not in slice_ips(cluster)
+
+
+def test_endpoints_over_1000_addresses_are_truncated_and_annotated():
+    runner = session(1010)
+    cluster = runner.cluster
+    endpoints = cluster.store.get("Endpoints", "default", "web")
+    assert endpoints["metadata"]["annotations"]["endpoints.kubernetes.io/over-capacity"] == (
+        "truncated"
+    )
+    assert len(endpoints["subsets"][0]["addresses"]) == 1000
+    assert len(slice_ips(cluster)) == 1010  # slices are not truncated
+    runner.run_line("kubectl scale deployment web --replicas=900")
+    runner.run_line("sim advance 1m")
+    endpoints = cluster.store.get("Endpoints", "default", "web")
+    assert "endpoints.kubernetes.io/over-capacity" not in endpoints["metadata"]["annotations"]
+    assert len(endpoints["subsets"][0]["addresses"]) == 900
