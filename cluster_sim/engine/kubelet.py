@@ -527,6 +527,7 @@ class Kubelet:
         except ContainerStartError as error:
             self._start_failed(pod, runtime, container, error)
             return
+        container.process.stream_logs = False  # `kubectl logs` reads the log file
         container.previous_process = container.last_process
         container.last_process = container.process
         container.started_ms = now

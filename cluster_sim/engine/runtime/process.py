@@ -142,6 +142,9 @@ class ContainerProcess:
         self._pending: tuple[int | None, object] | None = None
         self._applied_ms = started_ms
         self._outputs: list[Output] = []
+        # Log lines also come back from advance() unless the caller reads them from the log
+        # file only (the kubelet does: a long-running server's probe requests would pile up).
+        self.stream_logs = True
         self._logs: deque[tuple[int, str]] = deque(maxlen=MAX_LOG_LINES)
         self._listeners: dict[int, Listen] = {}
         self._memory = 0
@@ -234,7 +237,8 @@ class ContainerProcess:
 
     def _record_log(self, at: int, text: str, stream: str = "stdout") -> None:
         self._logs.append((at, text))
-        self._outputs.append(Output(at, "log", text=text, stream=stream))
+        if self.stream_logs:
+            self._outputs.append(Output(at, "log", text=text, stream=stream))
 
     def _finish(self, at: int, code: int, reason: str, kind: str = "exit") -> None:
         if self.exit_code is not None:

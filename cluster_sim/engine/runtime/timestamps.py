@@ -4,6 +4,8 @@ The container's clock is the cluster's (cluster_sim.engine.timefmt.EPOCH + ms), 
 A small strftime of our own keeps output identical on every platform.
 """
 
+from functools import lru_cache
+
 from ..timefmt import to_datetime
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -13,6 +15,18 @@ DEFAULT_DATE = "%a %b %e %H:%M:%S UTC %Y"  # date(1) in the C locale
 
 
 def strftime(ms: int, fmt: str) -> str:
+    if "%N" in fmt:
+        return _strftime(ms, fmt)
+    # Servers stamp every request: many lines share a second, so format each second once.
+    return _strftime_second(ms // 1000, fmt)
+
+
+@lru_cache(maxsize=4096)
+def _strftime_second(second: int, fmt: str) -> str:
+    return _strftime(second * 1000, fmt)
+
+
+def _strftime(ms: int, fmt: str) -> str:
     moment = to_datetime(ms)
     values = {
         "Y": f"{moment.year}", "y": f"{moment.year % 100:02d}", "m": f"{moment.month:02d}",
