@@ -342,3 +342,18 @@ def test_same_inputs_and_seed_give_identical_runs_however_time_is_sliced(image, 
     different.advance(120 * SECOND)
     if command:  # $RANDOM differs with another seed
         assert different.logs() != run(SECOND)[1]
+
+
+def test_without_streamed_logs_probe_requests_only_reach_the_log_file():
+    """The kubelet reads `kubectl logs` from the log file; a server probed every 10 s for
+    days must not also pile its access-log lines up waiting for advance()."""
+    process = start("nginx:1.25")
+    process.stream_logs = False
+    process.advance(5 * SECOND)
+    before = len(process.logs())
+    for second in range(10, 10_010, 10):
+        assert process.http_probe(80, "/", second * SECOND) == 200
+    assert len(process.logs()) == before + 1000
+    assert '"GET / HTTP/1.1" 200 615 "-" "kube-probe/1.34" "-"' in process.logs()[-1][1]
+    assert process.advance(10_010 * SECOND) == []
+    assert process.next_event_ms() is None
