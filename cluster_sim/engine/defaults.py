@@ -5,7 +5,7 @@ stores (SetDefaults_* in pkg/apis/*/v1/defaults.go; DefaultTolerationSeconds
 and ServiceAccount admission plugins).
 """
 
-from .kubectl.printers import Quantity
+from .quantity import Quantity
 
 DEFAULT_TOLERATION_SECONDS = 300
 

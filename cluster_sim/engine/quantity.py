@@ -5,7 +5,9 @@ binary suffixes Ki..Ei, decimal suffixes n u m k M G T P E, and decimal exponent
 Values are kept exact with Fraction so `0.1` cpu is exactly 100 millicores.
 """
 
+import math
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
@@ -111,3 +113,83 @@ def format_bytes(amount: int) -> str:
 
 def format_resource(resource: str, amount: int) -> str:
     return format_cpu(amount) if resource == "cpu" else format_bytes(amount)
+
+
+# Quantities as kubectl prints them: resource.Quantity.String() (CanonicalizeBytes)
+
+_QUANTITY_FORM = re.compile(r"^[+-]?[0-9.]+(?:(?P<bin>[KMGTPE]i)|(?P<exp>[eE][+-]?[0-9]+))?")
+_BINARY_SUFFIXES = ("", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
+_DECIMAL_SUFFIXES = {
+    -9: "n",
+    -6: "u",
+    -3: "m",
+    0: "",
+    3: "k",
+    6: "M",
+    9: "G",
+    12: "T",
+    15: "P",
+    18: "E",
+}
+_NANO = 10**9
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An exact amount plus the format family it was written in, like resource.Quantity.
+
+    `str()` gives the canonical form kubectl prints: `500m`, `2`, `128Mi`, `1Gi` for
+    `1024Mi`, `1k` for `1000`, `1e3` stays `1e3`. Sums keep the left operand's format.
+    """
+
+    value: Fraction
+    format: str = "DecimalSI"  # or "BinarySI", "DecimalExponent"
+
+    @classmethod
+    def parse(cls, text) -> "Quantity":
+        value = Fraction(parse_quantity(text))
+        form = "DecimalSI"
+        match = _QUANTITY_FORM.match(text.strip()) if isinstance(text, str) else None
+        if match and match["bin"]:
+            form = "BinarySI"
+        elif match and match["exp"]:
+            form = "DecimalExponent"
+        nanos = value * _NANO
+        if nanos.denominator != 1:  # ParseQuantity rounds up (away from zero) to nano units
+            nanos = Fraction(math.ceil(nanos) if nanos > 0 else math.floor(nanos))
+        return cls(nanos / _NANO, form)
+
+    @classmethod
+    def zero(cls) -> "Quantity":
+        return cls(Fraction(0))
+
+    def __add__(self, other: "Quantity") -> "Quantity":
+        return Quantity(self.value + other.value, self.format)
+
+    def milli_value(self) -> int:
+        return math.ceil(self.value * 1000)
+
+    def int_value(self) -> int:
+        return math.ceil(self.value)
+
+    def __str__(self) -> str:
+        value = self.value
+        if value == 0:
+            return "0"
+        form = self.format
+        if form == "BinarySI" and (-1024 < value < 1024 or value.denominator != 1):
+            form = "DecimalSI"  # avoid rounding: show the exact decimal amount
+        sign = "-" if value < 0 else ""
+        if form == "BinarySI":
+            number, power = abs(value.numerator), 0
+            while power < 6 and number % 1024 == 0:
+                number, power = number // 1024, power + 1
+            return f"{sign}{number}{_BINARY_SUFFIXES[power]}"
+        mantissa, exponent = int(abs(value) * _NANO), -9
+        while exponent < 18 and mantissa % 1000 == 0:
+            mantissa, exponent = mantissa // 1000, exponent + 3
+        if form == "DecimalExponent":
+            suffix = f"e{exponent}" if exponent else ""
+        else:
+            suffix = _DECIMAL_SUFFIXES[exponent]
+        return f"{sign}{mantissa}{suffix}"
