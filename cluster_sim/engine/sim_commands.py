@@ -22,7 +22,7 @@ USAGE = """sim commands:
   sim node add --count N --prefix worker- [same options]
   sim node kill NAME | restore NAME | remove NAME
   sim advance DURATION          (30s, 5m, 1h30m)
-  sim profile realistic|fast
+  sim profile [realistic|fast]
   sim request SERVICE [--count N] [-n NAMESPACE]   (connections through kube-proxy)
   sim time"""
 
@@ -51,6 +51,8 @@ def _dispatch(cluster, words: list[str]) -> str:
         return f"advanced {human_duration(duration)} (now {human_duration(cluster.now_ms)} since start)"
     if verb == "time":
         return f"{human_duration(cluster.now_ms)} since start (profile {cluster.profile.name})"
+    if verb == "profile" and not rest:
+        return f"profile {cluster.profile.name}: {cluster.profile.description}"
     if verb == "profile":
         if len(rest) != 1 or rest[0] not in PROFILES:
             raise UsageError(f"error: usage: sim profile {'|'.join(PROFILES)}")

@@ -111,3 +111,11 @@ def test_logs_of_the_previous_container_instance():
     previous = runner.run_line("kubectl logs counter -p")
     assert current.startswith("run at") and previous.startswith("run at")
     assert current != previous
+
+
+def test_sim_profile_without_an_argument_names_the_active_profile():
+    runner = ScriptRunner(Cluster(seed=1))
+    assert runner.run_line("sim profile") == "profile realistic: Upstream Kubernetes defaults."
+    runner.run_line("sim profile fast")
+    assert runner.run_line("sim profile").startswith("profile fast: Shortened for classroom")
+    assert runner.run_line("sim profile slow") == "error: usage: sim profile realistic|fast"
