@@ -1,6 +1,7 @@
 """Helpers shared by the simulated applications: log timestamp styles, HTTP bits."""
 
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from ...timefmt import to_datetime
@@ -47,8 +48,15 @@ def py_log(ms: int) -> str:
 
 
 def query(path: str) -> tuple[str, dict[str, str]]:
+    route, values = _split_query(path)
+    return route, dict(values)
+
+
+@lru_cache(maxsize=1024)
+def _split_query(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    # probes ask for the same path every period: parse each path once
     parts = urlsplit(path)
-    values = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    values = tuple((k, v[0]) for k, v in parse_qs(parts.query).items())
     return parts.path or "/", values
 
 

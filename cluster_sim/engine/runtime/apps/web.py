@@ -139,20 +139,19 @@ def _nginx_handler(ctx: Context, version: str, worker: int):
         path, _ = query(request.path)
         target = NGINX_ROOT + (path + "index.html" if path.endswith("/") else path)
         fs = ctx.fs
-        when = go_log(request.at_ms)
         if fs.is_file(target):
             response = HttpResponse(200, fs.read(target), content_type="text/html")
         elif path.endswith("/") and fs.is_dir(NGINX_ROOT + path):
             response = HttpResponse(403, _nginx_page(403, "Forbidden", version), 1)
             ctx.log_now(
-                f"{when} [error] {worker}#{worker}: *{connections[0]} directory index of "
+                f"{go_log(request.at_ms)} [error] {worker}#{worker}: *{connections[0]} directory index of "
                 f'"{NGINX_ROOT}{path}" is forbidden, client: {request.client}, server: '
                 f'localhost, request: "GET {request.path} HTTP/1.1", host: "{request.host}"'
             )
         else:
             response = HttpResponse(404, _nginx_page(404, "Not Found", version), 1)
             ctx.log_now(
-                f'{when} [error] {worker}#{worker}: *{connections[0]} open() "{target}" failed '
+                f'{go_log(request.at_ms)} [error] {worker}#{worker}: *{connections[0]} open() "{target}" failed '
                 f"(2: No such file or directory), client: {request.client}, server: localhost, "
                 f'request: "GET {request.path} HTTP/1.1", host: "{request.host}"'
             )
