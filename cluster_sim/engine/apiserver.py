@@ -8,12 +8,16 @@ this layer (see manifests/); objects made by controllers skip it.
 
 from __future__ import annotations  # methods named `list` shadow the builtin in annotations
 
+import copy
 import random
 from collections.abc import Callable
 
 from . import defaults, errors, ipam
 from .admission import admit_pod
+from .manifests.errors import FieldError, invalid_message
+from .manifests.errors import invalid as invalid_field
 from .manifests.kinds import lookup_kind
+from .manifests.update import drop_type_dependent_fields, needs_cluster_ip, needs_node_ports
 from .names import generate_name, new_uid
 from .store import Store
 from .timefmt import rfc3339
@@ -22,6 +26,9 @@ from .timeline import Timeline
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 CLUSTER_SCOPED_NAMESPACE = ""
+# The NamespaceLifecycle admission plugin's immortal namespaces (metav1.NamespaceDefault,
+# NamespaceSystem, NamespacePublic; apiserver pkg/admission/plugin/namespace/lifecycle).
+IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 
 
 def resource_name(kind: str, api_version: str = "") -> str:
@@ -164,6 +171,7 @@ class APIServer:
     ) -> dict:
         """Delete as the API server does; returns the object (possibly now Terminating)."""
         obj = self.get(kind, namespace, name)
+        self.admit_delete(kind, name)
         meta = obj["metadata"]
         if meta.get("deletionTimestamp"):
             if kind == "Pod" and grace_seconds == 0:
@@ -184,6 +192,15 @@ class APIServer:
             meta["deletionGracePeriodSeconds"] = 0
             return self.touch(obj)
         return self._remove(obj)
+
+    def admit_delete(self, kind: str, name: str) -> None:
+        """Admission for a DELETE (a server-side dry run is admitted too). NamespaceLifecycle
+        refuses to delete default, kube-system and kube-public: errors.NewForbidden(
+        namespaces, name, "this namespace may not be deleted")."""
+        if kind == "Namespace" and name in IMMORTAL_NAMESPACES:
+            raise errors.forbidden(
+                f'namespaces "{name}" is forbidden: this namespace may not be deleted'
+            )
 
     def remove_finalizer(self, obj: dict, finalizer: str) -> None:
         meta = obj["metadata"]
@@ -263,36 +280,155 @@ class APIServer:
             if self.store.get(kind, namespace, name) is None:
                 return name
 
+    # Services: pkg/registry/core/service/storage/alloc.go. Cluster IPs are allocated first,
+    # then node ports, in one transaction: when a node port fails, the cluster IP (and any
+    # node port already taken) is released again.
+
     def _allocate_service(self, service: dict) -> None:
         spec = service["spec"]
+        if not needs_cluster_ip(spec):
+            # ExternalName: no cluster IP, no IP families (initIPFamilyFields returns early)
+            for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+                spec.pop(field, None)
+            return
+        ip = self._allocate_cluster_ip(service)
         try:
-            if spec.get("clusterIP") in (None, ""):
-                spec["clusterIP"] = self.service_ips.allocate()
-            elif spec["clusterIP"] != "None":
-                self.service_ips.reserve(spec["clusterIP"])
-            spec["clusterIPs"] = [spec["clusterIP"]]
-            if spec["type"] in ("NodePort", "LoadBalancer"):
-                for port in spec.get("ports", []):
-                    if port.get("nodePort"):
-                        self.node_ports.reserve(port["nodePort"])
+            self._allocate_node_ports(service)
+        except errors.ApiError:
+            self.service_ips.release(ip)
+            raise
+
+    def _allocate_cluster_ip(self, service: dict) -> str | None:
+        """allocIPs; returns the address this call took, or None."""
+        spec = service["spec"]
+        requested = spec.get("clusterIP") or (spec.get("clusterIPs") or [""])[0]
+        if requested == "None":
+            spec["clusterIP"], spec["clusterIPs"] = "None", ["None"]
+            return None
+        if not requested:
+            try:
+                ip = self.service_ips.allocate()
+            except ipam.AllocationError as error:
+                raise errors.internal(f"failed to allocate a serviceIP: {error}") from error
+        else:
+            spec["clusterIPs"] = spec.get("clusterIPs") or [requested]  # NormalizeClusterIPs
+            try:
+                self.service_ips.reserve(requested)
+            except ipam.AllocationError as error:
+                raise _service_invalid(
+                    service,
+                    invalid_field(
+                        "spec.clusterIPs",
+                        spec["clusterIPs"],
+                        f"failed to allocate IP {requested}: {error}",
+                    ),
+                ) from error
+            ip = requested
+        spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
+        return ip
+
+    def _allocate_node_ports(self, service: dict) -> None:
+        """initNodePorts: entries with the same `port` share one node port (TCP and UDP 53),
+        the first one requested for that port if any. On failure every port taken here is
+        released (the allocation transaction is reverted)."""
+        spec = service["spec"]
+        ports = spec.get("ports") or []
+        by_service_port: dict = {}
+        taken: list[int] = []
+        try:
+            for index, port in enumerate(ports):
+                if not port.get("nodePort") and not _should_allocate_node_ports(spec):
+                    continue  # don't allocate new ports, but do respect specific requests
+                shared = by_service_port.get(port.get("port"), 0)
+                if not shared:
+                    requested = _requested_node_port(ports, port.get("port"))
+                    if requested:
+                        self._reserve_node_port(service, index, requested, taken)
+                        port["nodePort"] = requested
                     else:
-                        port["nodePort"] = self.node_ports.allocate()
+                        port["nodePort"] = self._next_node_port(taken)
+                    by_service_port[port.get("port")] = port["nodePort"]
+                elif port.get("nodePort") != shared:
+                    if not port.get("nodePort"):
+                        port["nodePort"] = shared
+                    else:
+                        self._reserve_node_port(service, index, port["nodePort"], taken)
+        except errors.ApiError:
+            for number in taken:
+                self.node_ports.release(number)
+            raise
+
+    def _update_node_ports(self, service: dict, old_spec: dict) -> None:
+        """patchAllocatedValues (a port left without a node port keeps the one its name had),
+        then updateNodePorts: new requests are reserved, ports no longer used are released."""
+        spec = service["spec"]
+        ports = spec.get("ports") or []
+        old_ports = old_spec.get("ports") or []
+        old_numbers = [p["nodePort"] for p in old_ports if p.get("nodePort")]
+        if needs_node_ports(old_spec) and needs_node_ports(spec):
+            used = {p.get("nodePort") for p in ports} & set(old_numbers)
+            by_name = {p.get("name", ""): p.get("nodePort") for p in old_ports}
+            for port in ports:
+                previous = by_name.get(port.get("name", ""))
+                if not port.get("nodePort") and previous and previous not in used:
+                    port["nodePort"] = previous
+        taken: list[int] = []
+        try:
+            for index, port in enumerate(ports):
+                if not port.get("nodePort") and not _should_allocate_node_ports(spec):
+                    continue
+                if not port.get("nodePort"):
+                    port["nodePort"] = self._next_node_port(taken)
+                elif port["nodePort"] not in old_numbers and port["nodePort"] not in taken:
+                    self._reserve_node_port(service, index, port["nodePort"], taken)
+        except errors.ApiError:
+            for number in taken:
+                self.node_ports.release(number)
+            raise
+        kept = {p.get("nodePort") for p in ports}
+        for number in old_numbers:
+            if number not in kept:
+                self.node_ports.release(number)
+
+    def _reserve_node_port(self, service: dict, index: int, number: int, taken: list) -> None:
+        try:
+            self.node_ports.reserve(number)
         except ipam.AllocationError as error:
-            name = service["metadata"]["name"]
-            raise errors.invalid(
-                f'The Service "{name}" is invalid: spec.clusterIPs: Invalid value: '
-                f'["{spec.get("clusterIP")}"]: {error}'
+            raise _service_invalid(
+                service, invalid_field(f"spec.ports[{index}].nodePort", number, str(error))
             ) from error
+        taken.append(number)
+
+    def _next_node_port(self, taken: list) -> int:
+        try:
+            number = self.node_ports.allocate()
+        except ipam.AllocationError as error:
+            raise errors.internal(f"failed to allocate a nodePort: {error}") from error
+        taken.append(number)
+        return number
 
     def _keep_service_allocations(self, current: dict, new: dict) -> None:
-        old_spec, spec = current["spec"], new["spec"]
+        """An update's allocations (alloc.go allocateUpdate; strategy.go PrepareForUpdate):
+        the cluster IP stays; a Service that becomes ExternalName gives it back, one that
+        stops being ExternalName gets one."""
+        old_spec = current["spec"]
+        new["spec"] = spec = copy.deepcopy(new["spec"])  # it may share ports with current
+        drop_type_dependent_fields(spec, old_spec)
+        if not needs_cluster_ip(spec):
+            self._update_node_ports(new, old_spec)
+            self.service_ips.release(old_spec.get("clusterIP"))
+            return
+        if not needs_cluster_ip(old_spec):
+            taken = self._allocate_cluster_ip(new)
+            try:
+                self._update_node_ports(new, old_spec)
+            except errors.ApiError:
+                self.service_ips.release(taken)
+                raise
+            return
         spec["clusterIP"] = old_spec.get("clusterIP")
         spec["clusterIPs"] = old_spec.get("clusterIPs")
-        old_ports = {p.get("port"): p.get("nodePort") for p in old_spec.get("ports", [])}
-        if spec["type"] in ("NodePort", "LoadBalancer"):
-            for port in spec.get("ports", []):
-                if not port.get("nodePort"):
-                    port["nodePort"] = old_ports.get(port.get("port")) or self.node_ports.allocate()
+        self._update_node_ports(new, old_spec)
 
     @staticmethod
     def _replace_in_place(current: dict, new: dict) -> None:
@@ -300,3 +436,25 @@ class APIServer:
         if new is not current:
             current.clear()
             current.update(new)
+
+
+def _should_allocate_node_ports(spec: dict) -> bool:
+    """shouldAllocateNodePorts: NodePort always, LoadBalancer unless
+    allocateLoadBalancerNodePorts is false."""
+    kind = spec.get("type") or "ClusterIP"
+    if kind == "NodePort":
+        return True
+    return kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not False
+
+
+def _requested_node_port(ports: list, number) -> int:
+    """findRequestedNodePort: the first node port asked for by an entry with this port."""
+    for port in ports:
+        if port.get("port") == number and port.get("nodePort"):
+            return port["nodePort"]
+    return 0
+
+
+def _service_invalid(service: dict, error: FieldError) -> errors.ApiError:
+    """errors.NewInvalid(api.Kind("Service"), name, field.ErrorList{error})."""
+    return errors.invalid(invalid_message("Service", service["metadata"]["name"], [error]))

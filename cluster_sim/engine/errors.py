@@ -26,3 +26,8 @@ def invalid(message: str) -> ApiError:
 
 def forbidden(message: str) -> ApiError:
     return ApiError("Forbidden", message, 403)
+
+
+def internal(message: str) -> ApiError:
+    """apierrors.NewInternalError: `Internal error occurred: <message>`, HTTP 500."""
+    return ApiError("InternalError", f"Internal error occurred: {message}", 500)

@@ -14,7 +14,20 @@ NODE_ADDRESS_BASE = ipaddress.ip_address("10.0.0.10")
 
 
 class AllocationError(Exception):
-    pass
+    """An allocator's error, worded as upstream's allocator words it (the API server adds
+    the field path and, for cluster IPs, `failed to allocate IP <ip>: `)."""
+
+
+# pkg/registry/core/service/ipallocator/interfaces.go. Since v1.33 the cluster IPs come from
+# the MultiCIDRServiceAllocator's MetaAllocator (GA): an address outside every ServiceCIDR has
+# no allocator (ErrMismatchedNetwork, cidrallocator.go getAllocator), one that exists already
+# as an IPAddress object is ErrAllocated (ipallocator.go createIPAddress), and the network and
+# broadcast addresses are outside the allocator's first..last range (ErrNotInRange).
+IP_ALREADY_ALLOCATED = "provided IP is already allocated"
+IP_NETWORK_MISMATCH = "the provided network does not match the current range"
+IP_RANGE_FULL = "range is full"
+# pkg/registry/core/service/portallocator/allocator.go
+PORT_ALREADY_ALLOCATED = "provided port is already allocated"
 
 
 class ServiceIPAllocator:
@@ -24,13 +37,16 @@ class ServiceIPAllocator:
         self._size = SERVICE_CIDR.num_addresses
 
     def reserve(self, ip: str) -> None:
-        if ip in self._used:
-            raise AllocationError(f"provided IP is already allocated: {ip}")
-        if ipaddress.ip_address(ip) not in SERVICE_CIDR:
+        address = ipaddress.ip_address(ip)
+        if address not in SERVICE_CIDR:
+            raise AllocationError(IP_NETWORK_MISMATCH)
+        if address in (SERVICE_CIDR.network_address, SERVICE_CIDR.broadcast_address):
             raise AllocationError(
-                f"failed to allocate IP {ip}: provided IP is not in the valid range. "
+                f"the provided IP ({ip}) is not in the valid range. "
                 f"The range of valid IPs is {SERVICE_CIDR}"
             )
+        if ip in self._used:
+            raise AllocationError(IP_ALREADY_ALLOCATED)
         self._used.add(ip)
 
     def allocate(self) -> str:
@@ -40,7 +56,7 @@ class ServiceIPAllocator:
             if ip not in self._used:
                 self._used.add(ip)
                 return ip
-        raise AllocationError("range is full")
+        raise AllocationError(IP_RANGE_FULL)
 
     def release(self, ip: str | None) -> None:
         if ip:
@@ -59,7 +75,7 @@ class NodePortAllocator:
                 f"provided port is not in the valid range. The range of valid ports is {low}-{high}"
             )
         if port in self._used:
-            raise AllocationError("provided port is already allocated")
+            raise AllocationError(PORT_ALREADY_ALLOCATED)
         self._used.add(port)
 
     def allocate(self) -> int:

@@ -290,7 +290,7 @@ def _create_one(cluster, loaded: Loaded, namespace: str | None, dry_run: str | N
     message = check_object(document, None, source)
     if message:
         raise ObjectFailure(from_message(message, display_source(source)))
-    obj = copy.deepcopy(document)
+    obj = _decoded(document)
     _set_namespace(obj, namespace)
     if dry_run == "server":
         info = kind_info(obj)
@@ -321,16 +321,16 @@ def _apply_one(
                 f"{go_quote(display_source(source))}: resource name may not be empty"
             )
         )
-    message = check_object(document, None, source) if dry_run != "client" else None
-    if message:
-        raise ObjectFailure(from_message(message, display_source(source)))
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
     name = document["metadata"]["name"]
     target_ns = _target_namespace(document, info, namespace)
     live = cluster.api.find(document["kind"], target_ns, name) if info else None
     last_applied = json.dumps(document, separators=(",", ":"), sort_keys=True)
-    if live is None:
-        obj = copy.deepcopy(document)
+    if live is None:  # info.Get found nothing: the object is created (and validated so)
+        message = check_object(document, None, source) if dry_run != "client" else None
+        if message:
+            raise ObjectFailure(from_message(message, display_source(source)))
+        obj = _decoded(document)
         _set_namespace(obj, namespace)
         if dry_run:
             return f"{object_ref(obj)} created{suffix}"
@@ -340,23 +340,28 @@ def _apply_one(
         warning = not_simulated_warning(created["kind"])
         prefix = f"{warning}\n" if warning else ""
         return f"{prefix}{object_ref(created)} created"
-    message = check_object(document, live, source) if dry_run != "client" else None
-    if message:
-        # a failed patch is reported `error when applying patch:\n<patch>\nto:\n<object>\nfor:
-        # "<file>": ...` when several errors are printed; the simulation leaves the dumps out
-        raise ObjectFailure(from_message(message, display_source(source), "applying patch to"))
     previous = json.loads(
         (live["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}") or "{}"
     )
     merged = _merge_object(live, previous, document)
     merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
+    # The server patches the live object and validates the result as an update: the
+    # object's own errors and the update rules (an immutable selector) come back together.
+    message = check_object(document, live, source, merged=merged) if dry_run != "client" else None
+    if message:
+        # a failed patch is reported `error when applying patch:\n<patch>\nto:\n<object>\nfor:
+        # "<file>": ...` when several errors are printed; the simulation leaves the dumps out
+        raise ObjectFailure(from_message(message, display_source(source), "applying patch to"))
     candidate = copy.deepcopy(merged)
     defaults.default_object(candidate)
     if _desired_state(candidate) == _desired_state(live):
         return f"{object_ref(live)} unchanged{suffix}"
     if dry_run:
         return f"{object_ref(live)} configured{suffix}"
-    cluster.api.update(merged)
+    try:
+        cluster.api.update(merged)
+    except errors.ApiError as error:  # e.g. a node port another Service holds
+        raise ObjectFailure(from_api(error, display_source(source), "applying patch to")) from error
     cluster.settle()
     return f"{object_ref(live)} configured"
 
@@ -374,6 +379,9 @@ def _merge_object(live: dict, last: dict, new: dict) -> dict:
     for field, value in new.items():
         if field in USER_FIELDS_SKIPPED:
             continue
+        if value is None:  # null deletes the field
+            result.pop(field, None)
+            continue
         result[field] = _merge_value(field, result.get(field), last.get(field), value)
     for field in last:
         if field not in new and field not in ("apiVersion", "kind", "metadata", "status"):
@@ -387,8 +395,21 @@ def _merge_maps(live: dict, last: dict, new: dict) -> dict:
         if key not in new:
             result.pop(key, None)
     for key, value in new.items():
+        if value is None:  # in a strategic merge patch, null deletes the field
+            result.pop(key, None)
+            continue
         result[key] = _merge_value(key, live.get(key), last.get(key), value)
     return result
+
+
+def _decoded(document: dict) -> dict:
+    """The object as the API server decodes it: a JSON null leaves a Go field at its zero
+    value, which is not stored (`strategy: null` is no strategy, then the default one)."""
+    if isinstance(document, dict):
+        return {key: _decoded(value) for key, value in document.items() if value is not None}
+    if isinstance(document, list):
+        return [_decoded(item) for item in document]
+    return document
 
 
 # patchMergeKey of the list fields this engine's kinds carry (k8s.io/api struct tags).
@@ -406,14 +427,41 @@ _MERGE_KEYS = {
 }
 
 
+# patchStrategy "retainKeys" (k8s.io/api): DeploymentSpec.strategy, and each item of
+# PodSpec.volumes. When the patch changes such a map, kubectl sends `$retainKeys` with the
+# keys the manifest sets and the server clears the others, so `type: Recreate` drops the
+# defaulted `rollingUpdate` and a volume changed from configMap to secret loses configMap.
+_RETAIN_KEYS = {"strategy"}
+_RETAIN_KEYS_ITEMS = {"volumes"}
+
+
 def _merge_value(field: str, live, last, new):
     if isinstance(new, dict) and isinstance(live, dict):
-        return _merge_maps(live, last if isinstance(last, dict) else {}, new)
+        merged = _merge_maps(live, last if isinstance(last, dict) else {}, new)
+        if field in _RETAIN_KEYS:
+            merged = _retain_keys(merged, live, new)
+        return merged
     if isinstance(new, list) and isinstance(live, list):
         key = _merge_key(field, new + live)
         if key:
-            return _merge_lists(key, live, last if isinstance(last, list) else [], new)
-    return copy.deepcopy(new)
+            merged = _merge_lists(key, live, last if isinstance(last, list) else [], new)
+            if field in _RETAIN_KEYS_ITEMS:
+                live_by = {item[key]: item for item in live}
+                new_by = {item[key]: item for item in new}
+                merged = [
+                    _retain_keys(item, live_by.get(item[key]), new_by[item[key]])
+                    if item[key] in new_by
+                    else item
+                    for item in merged
+                ]
+            return merged
+    return _decoded(new)
+
+
+def _retain_keys(merged: dict, live, new: dict) -> dict:
+    if merged == live:
+        return merged  # unchanged: not in the patch, nothing is cleared
+    return {key: value for key, value in merged.items() if key in new}
 
 
 def _merge_key(field: str, items: list) -> str | None:
@@ -436,7 +484,7 @@ def _merge_lists(key: str, live: list, last: list, new: list) -> list:
         if item[key] in live_by:
             result.append(_merge_maps(live_by[item[key]], last_by.get(item[key], {}), item))
         else:
-            result.append(copy.deepcopy(item))
+            result.append(_decoded(item))
     named = {item[key] for item in new}
     for item in live:
         if item[key] not in named and item[key] not in last_by:

@@ -5,7 +5,7 @@ The steps follow the request path: kubectl maps apiVersion/kind to a resource
 validation (422 Invalid, every error at once), plus the update rules when `old` is given.
 """
 
-from . import meta, names, rbac, schema, services, workloads
+from . import meta, names, networking, rbac, schema, services, workloads
 from .errors import (
     bad_request,
     display_source,
@@ -15,7 +15,7 @@ from .errors import (
 )
 from .kinds import KindInfo, lookup_kind
 from .loader import _STOP_VALIDATE, _kind_errors
-from .update import update_errors
+from .update import prepare_update, update_errors
 
 # Object name rules per kind (ValidateServiceName, ValidateNamespaceName, ValidateRBACName...).
 _NAME_RULES = {
@@ -44,6 +44,8 @@ _KIND_RULES = {
     ("batch", "Job"): workloads.validate_job,
     ("batch", "CronJob"): workloads.validate_cronjob,
     ("autoscaling", "HorizontalPodAutoscaler"): services.validate_hpa,
+    ("networking.k8s.io", "Ingress"): networking.validate_ingress,
+    ("networking.k8s.io", "NetworkPolicy"): networking.validate_network_policy,
     ("rbac.authorization.k8s.io", "RoleBinding"): lambda obj: rbac.validate_binding(obj, True),
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): lambda obj: rbac.validate_binding(
         obj, False
@@ -51,11 +53,18 @@ _KIND_RULES = {
 }
 
 
-def check_object(obj, old: dict | None = None, source: str = "-", *, verb: str | None = None):
+def check_object(
+    obj, old: dict | None = None, source: str = "-", *, verb: str | None = None, merged=None
+):
     """None when the API server would accept `obj`; else kubectl's complete message.
 
     `verb` names the operation in BadRequest messages ("creating" by default,
     "replacing" when `old` is given), as kubectl's AddSourceToErr does.
+
+    On update (`old` given) the server decodes the request, then validates the object it
+    would store: `merged`, the live object with the change applied (a patch), or `obj`
+    itself (a replace). Its strategy's ValidateUpdate reports the object's errors and the
+    update rules (immutable fields) together, in one 422.
     """
     verb = verb or ("creating" if old is None else "replacing")
     kind_errors = _kind_errors(obj)
@@ -72,15 +81,23 @@ def check_object(obj, old: dict | None = None, source: str = "-", *, verb: str |
         namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else ""
         return kind_not_found(name, namespace, source, obj["kind"], obj["apiVersion"])
     node = schema.object_node(info.group, info.version, info.kind)
+    target = obj if merged is None else merged
+    if old is not None:
+        target = prepare_update(info.group, info.kind, target, old)
     required_errors = []
     if node is not None:
         decoded = schema.decode(node, obj)
         if decoded.error:
             return bad_request(info.kind, info.version, decoded.error, source, verb)
+        if target is not obj and (info.group, info.kind) not in _KIND_RULES:
+            decoded_target = schema.decode(node, target)  # its required fields are the rules
+            if decoded_target.error is None:
+                decoded = decoded_target
         required_errors = [err for err in decoded.required if "." in err.field]
-    errors = validate(info, obj, required_errors)
-    if old is not None:
-        errors += update_errors(info.group, info.kind, obj, old)
+    if old is None:
+        errors = validate(info, target, required_errors)
+    else:
+        errors = validate_update(info, target, old, required_errors)
     if errors:
         return invalid_message(info.kind, name, errors)
     return None
@@ -90,10 +107,38 @@ def validate(info: KindInfo, obj: dict, required_errors=()) -> list:
     """The kind's field errors in upstream's order: metadata first, then the kind's rules."""
     key = (info.group, info.kind)
     name_rule = _NAME_RULES.get(key, names.dns1123_subdomain)
-    errors = meta.validate_object_meta(obj.get("metadata"), name_rule)
-    rules = _KIND_RULES.get(key)
-    if rules is not None:
-        errors += rules(obj)
-    else:
-        errors += list(required_errors)
-    return errors
+    return meta.validate_object_meta(obj.get("metadata"), name_rule) + _kind_errors_of(
+        info, obj, required_errors
+    )
+
+
+# Where a kind's update validates the object differently from its create.
+_UPDATE_RULES = {
+    # ValidateIngressUpdate: no `kubernetes.io/ingress.class` annotation check
+    ("networking.k8s.io", "Ingress"): networking.validate_ingress_spec,
+}
+
+
+def _kind_errors_of(info: KindInfo, obj: dict, required_errors, update: bool = False) -> list:
+    key = (info.group, info.kind)
+    rules = (_UPDATE_RULES.get(key) if update else None) or _KIND_RULES.get(key)
+    return rules(obj) if rules is not None else list(required_errors)
+
+
+def validate_update(info: KindInfo, new: dict, old: dict, required_errors=()) -> list:
+    """The strategy's ValidateUpdate, all errors together, in upstream's order.
+
+    Most kinds: ValidateObjectMetaUpdate, the object's own rules, then the update rules
+    (ValidateDeploymentUpdate, with the selector's immutability appended by the deployment
+    strategy's ValidateUpdate; likewise ReplicaSet, DaemonSet, ValidateJobSpecUpdate).
+    Service checks the cluster IP before ValidateService (ValidateServiceUpdate);
+    ValidateStatefulSetUpdate validates the spec before the metadata.
+    """
+    metadata = meta.validate_object_meta(new.get("metadata"), lambda name: [])
+    own = _kind_errors_of(info, new, required_errors, update=True)
+    changes = update_errors(info.group, info.kind, new, old)
+    if (info.group, info.kind) == ("", "Service"):
+        return metadata + changes + own
+    if (info.group, info.kind) == ("apps", "StatefulSet"):
+        return own + metadata + changes
+    return metadata + own + changes

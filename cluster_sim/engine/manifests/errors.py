@@ -27,12 +27,25 @@ class ManifestError(Exception):
     """Input kubectl refuses before sending anything; str() is kubectl's whole message.
 
     `documents` holds the objects parsed before the failure: kubectl still applies those.
+    For a YAML or JSON syntax error, `line` and `column` (both from 1, the column in
+    characters) place the problem in the text given to parse_manifests, so an editor can
+    mark it; kubectl's own message keeps go-yaml's or encoding/json's wording (a document's
+    line number, a byte offset). They are None when the error has no place in the text.
     """
 
-    def __init__(self, message: str, documents: list | None = None):
+    def __init__(
+        self,
+        message: str,
+        documents: list | None = None,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.documents = documents or []
+        self.line = line
+        self.column = column
 
 
 class Omitted:

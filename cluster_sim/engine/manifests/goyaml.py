@@ -32,16 +32,22 @@ MAX_ALIAS_NODES = 250_000  # absolute cap on nodes decoded through aliases
 
 
 class YAMLProblem(Exception):
-    """A document go-yaml refuses; `text` is what follows `yaml: ` in its message."""
+    """A document go-yaml refuses; `text` is what follows `yaml: ` in its message.
 
-    def __init__(self, text: str, *, yaml_prefix: bool = True):
+    `mark` is where the problem is, as (line, column) counted from 0 in the document's text
+    (PyYAML's problem_mark), or None when it cannot be placed."""
+
+    def __init__(self, text: str, *, yaml_prefix: bool = True, mark=None):
         super().__init__(text)
         self.text = text
         self.yaml_prefix = yaml_prefix
+        self.mark = mark
 
 
 class JSONUnsupported(Exception):
     """A value encoding/json cannot write (NaN, +Inf): `json: unsupported value: ...`."""
+
+    mark = None
 
 
 _BOOLS = {
@@ -214,11 +220,21 @@ def load_document(text: str, *, strict_keys: bool = False):
     try:
         return _build(loader, strict_keys)
     except yaml.MarkedYAMLError as exc:
-        raise YAMLProblem(_go_yaml_text(exc)) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error for a non-printable character
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line, mark.column) if mark is not None else None
+        raise YAMLProblem(_go_yaml_text(exc), mark=where) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        raise YAMLProblem(str(exc).split("\n")[0], mark=_mark_at(text, exc.position)) from None
+    except yaml.YAMLError as exc:
         raise YAMLProblem(str(exc).split("\n")[0]) from None
     finally:
         loader.dispose()
+
+
+def _mark_at(text: str, position: int) -> tuple[int, int]:
+    """(line, column) from 0 of a character offset."""
+    line = text.count("\n", 0, position)
+    return line, position - (text.rfind("\n", 0, position) + 1)
 
 
 def _go_yaml_text(exc: yaml.MarkedYAMLError) -> str:
@@ -283,49 +299,55 @@ def _build(loader, strict_keys: bool):
         if len(stack) + extra > MAX_DEPTH:
             raise YAMLProblem(f"line {line}: exceeded max depth of {MAX_DEPTH}")
 
-    while not done:
-        event = loader.get_event()
-        kind = type(event)
-        line = event.start_mark.line + 1 if event.start_mark else 0
-        if kind is yaml.ScalarEvent:
-            decoded += 1
-            if event.tag is None:  # untagged: plain scalars resolve, quoted ones are strings
-                value = resolve_plain(event.value) if event.implicit[0] else event.value
-            else:
-                value = _resolve_tagged(event.tag, event.value)
-            if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-                in_key_position = stack and stack[-1].is_map and not stack[-1].has_key
-                if not in_key_position:
-                    raise JSONUnsupported(go_float(value))
-            if event.anchor is not None:
-                anchors[event.anchor] = (value, 1, 0)
-            attach(value, 1, 0, line)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            decoded += 1
-            check_depth(1, line)
-            stack.append(_Frame(kind is yaml.MappingStartEvent, event.anchor, line))
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (frame.value, frame.nodes, frame.height)
-            attach(frame.value, frame.nodes, frame.height, frame.line)
-        elif kind is yaml.AliasEvent:
-            if event.anchor not in anchors:
-                raise YAMLProblem(f"unknown anchor '{event.anchor}' referenced")
-            value, nodes, height = anchors[event.anchor]
-            decoded += 1 + nodes
-            aliased += nodes
-            check_depth(height, line)
-            if aliased > MAX_ALIAS_NODES or (
-                aliased > 100
-                and decoded > 1000
-                and aliased / decoded > _allowed_alias_ratio(decoded)
-            ):
-                raise YAMLProblem("document contains excessive aliasing")
-            attach(_copy(value), nodes, height, line)
-        elif kind is yaml.StreamEndEvent:
-            done = True
-        # StreamStart, DocumentStart/End carry nothing we keep.
+    event = None
+    try:
+        while not done:
+            event = loader.get_event()
+            kind = type(event)
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if kind is yaml.ScalarEvent:
+                decoded += 1
+                if event.tag is None:  # untagged: plain scalars resolve, quoted ones are strings
+                    value = resolve_plain(event.value) if event.implicit[0] else event.value
+                else:
+                    value = _resolve_tagged(event.tag, event.value)
+                if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+                    in_key_position = stack and stack[-1].is_map and not stack[-1].has_key
+                    if not in_key_position:
+                        raise JSONUnsupported(go_float(value))
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1, 0)
+                attach(value, 1, 0, line)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                decoded += 1
+                check_depth(1, line)
+                stack.append(_Frame(kind is yaml.MappingStartEvent, event.anchor, line))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = (frame.value, frame.nodes, frame.height)
+                attach(frame.value, frame.nodes, frame.height, frame.line)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    raise YAMLProblem(f"unknown anchor '{event.anchor}' referenced")
+                value, nodes, height = anchors[event.anchor]
+                decoded += 1 + nodes
+                aliased += nodes
+                check_depth(height, line)
+                if aliased > MAX_ALIAS_NODES or (
+                    aliased > 100
+                    and decoded > 1000
+                    and aliased / decoded > _allowed_alias_ratio(decoded)
+                ):
+                    raise YAMLProblem("document contains excessive aliasing")
+                attach(_copy(value), nodes, height, line)
+            elif kind is yaml.StreamEndEvent:
+                done = True
+            # StreamStart, DocumentStart/End carry nothing we keep.
+    except (YAMLProblem, JSONUnsupported) as exc:  # place the problem at its event
+        if exc.mark is None and event is not None and event.start_mark is not None:
+            exc.mark = (event.start_mark.line, event.start_mark.column)
+        raise
     return result
 
 

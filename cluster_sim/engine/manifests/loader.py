@@ -50,12 +50,29 @@ def parse_manifests(text: str | bytes, source: str = "-", *, strict_keys: bool =
     except _InvalidError as exc:
         raise ManifestError(str(exc), objects) from None
     if failure is not None:
-        raise ManifestError(f"error: error parsing {name}: {failure}", objects)
+        line, column = failure.line, failure.column
+        if line is not None and line > text.count("\n") + 1:  # at the end of the text
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        raise ManifestError(
+            f"error: error parsing {name}: {failure}", objects, line=line, column=column
+        )
     return objects
 
 
 class _ParseError(Exception):
-    pass
+    """A syntax error; `line` and `column` (from 1) place it in the whole text, or are None."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    @classmethod
+    def at(cls, message: str, text: str, position: int) -> "_ParseError":
+        """At a character offset of the text."""
+        line = text.count("\n", 0, position) + 1
+        return cls(message, line, position - (text.rfind("\n", 0, position) + 1) + 1)
 
 
 def _looks_like_flow_yaml(json_error: str) -> bool:
@@ -86,38 +103,45 @@ def _split_documents(text: str):
     """apimachinery YAMLReader.Read: a line starting `---` ends a document.
 
     Only spaces or a comment may follow the dashes; line numbers in go-yaml's errors
-    therefore count from the line after the separator.
+    therefore count from the line after the separator. Yields (document, index of its
+    first line in the text).
     """
     buffer: list[str] = []
+    first = 0
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    for line in lines:
+    for index, line in enumerate(lines):
         line = line.removesuffix("\r")  # bufio.ReadLine drops "\r\n" as well as "\n"
         if line.startswith("---"):
             rest = line[3:].strip()
             if rest and not rest.startswith("#"):
-                raise _ParseError(f"invalid Yaml document separator: {rest}")
+                column = 4 + len(line[3:]) - len(line[3:].lstrip())
+                raise _ParseError(f"invalid Yaml document separator: {rest}", index + 1, column)
             if buffer:
-                yield "\n".join(buffer) + "\n"
+                yield "\n".join(buffer) + "\n", first
                 buffer = []
+            first = index + 1
             continue
         buffer.append(line)
     if buffer:
-        yield "\n".join(buffer) + "\n"
+        yield "\n".join(buffer) + "\n", first
 
 
 def _yaml_stream(text: str, strict_keys: bool):
-    for chunk in _split_documents(text):
+    for chunk, first_line in _split_documents(text):
         try:
             yield load_document(chunk, strict_keys=strict_keys)
-        except YAMLProblem as exc:
-            prefix = "yaml: " if exc.yaml_prefix else ""
-            raise _ParseError(f"error converting YAML to JSON: {prefix}{exc.text}") from None
-        except JSONUnsupported as exc:
-            raise _ParseError(
-                f"error converting YAML to JSON: json: unsupported value: {exc}"
-            ) from None
+        except (YAMLProblem, JSONUnsupported) as exc:
+            if isinstance(exc, YAMLProblem):
+                prefix = "yaml: " if exc.yaml_prefix else ""
+                message = f"error converting YAML to JSON: {prefix}{exc.text}"
+            else:
+                message = f"error converting YAML to JSON: json: unsupported value: {exc}"
+            line = column = None
+            if exc.mark is not None:  # go-yaml's own line numbers are quirky; these are not
+                line, column = first_line + exc.mark[0] + 1, exc.mark[1] + 1
+            raise _ParseError(message, line, column) from None
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -166,15 +190,16 @@ def _json_stream(text: str):
         too_deep = _json_depth_ok(text, position)
         if too_deep is not None:
             offset = len(text[:too_deep].encode("utf-8")) + 1
-            raise _ParseError(f"json: offset {offset}: exceeded max depth of {MAX_DEPTH}")
+            raise _ParseError.at(
+                f"json: offset {offset}: exceeded max depth of {MAX_DEPTH}", text, too_deep
+            )
         try:
             value, position = _DECODER.raw_decode(text, position)
         except json.JSONDecodeError as exc:
-            raise _ParseError(_go_json_error(exc)) from None
+            raise _ParseError.at(*_go_json_error(exc)) from None
         except ValueError:  # NaN / Infinity, which Go's decoder does not accept
-            raise _ParseError(
-                _go_json_error(json.JSONDecodeError("Expecting value", text, position))
-            ) from None
+            error = json.JSONDecodeError("Expecting value", text, position)
+            raise _ParseError.at(*_go_json_error(error)) from None
         yield value
         position = _SPACE.match(text, position).end()
 
@@ -188,10 +213,11 @@ def _quote_char(ch: str) -> str:
     return "'" + go_quote(ch)[1:-1] + "'"
 
 
-def _go_json_error(exc: json.JSONDecodeError) -> str:
+def _go_json_error(exc: json.JSONDecodeError) -> tuple[str, str, int]:
+    """(encoding/json's message, the text, the offset of the character it is about)."""
     text, pos, msg = exc.doc, exc.pos, exc.msg
     if pos >= len(text) or msg.startswith("Unterminated string"):
-        return "unexpected EOF"
+        return "unexpected EOF", text, pos
     if msg.startswith("Illegal trailing comma"):  # Python 3.13 words `{"a": 1,}` so
         pos = _SPACE.match(text, pos + 1).end()
         msg = "Expecting property name" if msg.endswith("object") else "Expecting value"
@@ -211,7 +237,7 @@ def _go_json_error(exc: json.JSONDecodeError) -> str:
         context = "in string escape code"
     else:
         context = "looking for beginning of value"
-    return f"json: offset {offset}: invalid character {_quote_char(ch)} {context}"
+    return f"json: offset {offset}: invalid character {_quote_char(ch)} {context}", text, pos
 
 
 def _inside_object(text: str, pos: int) -> bool:

@@ -1,9 +1,10 @@
 """Decode an object as the API server does: strict JSON into the Go types.
 
-The types come from the OpenAPI schemas kubernetes-validate ships (its newest
-Kubernetes version). We do not run a JSON-Schema validator over them: the API server
-never does for built-in kinds. It decodes JSON into Go structs (sigs.k8s.io/json,
-strict), which yields three kinds of failure, reproduced here in the same order:
+The types come from the OpenAPI schemas kubernetes-validate ships, the set for the
+Kubernetes version the cluster reports (versions.KUBERNETES_VERSION). We do not run a
+JSON-Schema validator over them: the API server never does for built-in kinds. It decodes
+JSON into Go structs (sigs.k8s.io/json, strict), which yields three kinds of failure,
+reproduced here in the same order:
 
 * a custom unmarshaller's error (Quantity, Time, IntOrString) aborts at once;
 * otherwise the first type mismatch, in request order, wins
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from ..versions import KUBERNETES_VERSION
 from .errors import FieldError, go_json_float, go_quote, required
 
 _SCHEMA_ROOT = "kubernetes-json-schema"
@@ -67,15 +69,33 @@ class Node:
 
 
 def _schema_dir():
-    """The newest `-local-strict` schema set kubernetes-validate ships."""
+    """The `-local-strict` schema set kubernetes-validate ships for the cluster's version.
+
+    The cluster claims KUBERNETES_VERSION, so a field added later (v1.36's
+    `spec.schedulingGroup` of a Pod) must be an unknown field here. The set for the same
+    minor version is used (its newest patch); without one, the newest older set; without
+    that, the oldest set there is.
+    """
     root = resources.files("kubernetes_validate").joinpath(_SCHEMA_ROOT)
+    sets = [(version, entry) for entry in root.iterdir() if (version := _set_version(entry.name))]
+    return pick_schema_set(sets, KUBERNETES_VERSION)
 
-    def version(entry):
-        match = re.match(r"v(\d+)\.(\d+)\.(\d+)-local-strict$", entry.name)
-        return tuple(int(part) for part in match.groups()) if match else None
 
-    versions = [(version(e), e) for e in root.iterdir() if version(e)]
-    return max(versions, key=lambda pair: pair[0])
+def _set_version(name: str) -> tuple[int, int, int] | None:
+    match = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)-local-strict", name)
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def pick_schema_set(sets: list, cluster_version: str):
+    """(version, entry) of the set to use among `sets` for `cluster_version` (`v1.34.2`)."""
+    wanted = tuple(int(part) for part in re.findall(r"\d+", cluster_version)[:2])
+    same_minor = [pair for pair in sets if pair[0][:2] == wanted]
+    if same_minor:
+        return max(same_minor, key=lambda pair: pair[0])
+    older = [pair for pair in sets if pair[0][:2] < wanted]
+    if older:
+        return max(older, key=lambda pair: pair[0])
+    return min(sets, key=lambda pair: pair[0])
 
 
 @cache

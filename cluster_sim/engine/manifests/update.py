@@ -8,6 +8,8 @@ The stored object carries server defaults and the new one may not, so a field th
 new object leaves out counts as unchanged ("new's values must match old's").
 """
 
+import copy
+
 from .errors import FieldError, forbidden, invalid, render_value
 
 IMMUTABLE = "field is immutable"
@@ -81,6 +83,65 @@ def update_errors(group: str, kind: str, new: dict, old: dict) -> list[FieldErro
     return errs
 
 
+def prepare_update(group: str, kind: str, new: dict, old: dict) -> dict:
+    """What the strategy's PrepareForUpdate changes before ValidateUpdate sees the object:
+    for a Service, dropTypeDependentFields. Returns `new`, or a changed copy."""
+    spec, old_spec = new.get("spec"), old.get("spec")
+    if (group, kind) != ("", "Service") or not isinstance(spec, dict):
+        return new
+    if not isinstance(old_spec, dict):
+        return new
+    spec = copy.deepcopy(spec)
+    drop_type_dependent_fields(spec, old_spec)
+    return {**new, "spec": spec}
+
+
+def needs_cluster_ip(spec: dict) -> bool:
+    return (spec.get("type") or "ClusterIP") != "ExternalName"
+
+
+def needs_node_ports(spec: dict) -> bool:
+    return spec.get("type") in ("NodePort", "LoadBalancer")
+
+
+def _externally_accessible(spec: dict) -> bool:
+    """service.ExternallyAccessible."""
+    kind = spec.get("type") or "ClusterIP"
+    return kind in ("NodePort", "LoadBalancer") or (
+        kind == "ClusterIP" and bool(spec.get("externalIPs"))
+    )
+
+
+def drop_type_dependent_fields(spec: dict, old_spec: dict) -> None:
+    """pkg/registry/core/service/strategy.go dropTypeDependentFields, in place: a Service whose
+    type no longer needs a field loses it, when the user left it as it was (a changed value
+    is for validation to refuse). ExternalName gives up its cluster IP and IP families,
+    ClusterIP and ExternalName their node ports."""
+    if needs_cluster_ip(old_spec) and not needs_cluster_ip(spec):
+        if (spec.get("clusterIPs") or None) == (old_spec.get("clusterIPs") or None):
+            spec.pop("clusterIP", None)
+            spec.pop("clusterIPs", None)
+        for field in ("ipFamilies", "ipFamilyPolicy"):
+            if spec.get(field) == old_spec.get(field):
+                spec.pop(field, None)
+    if needs_node_ports(old_spec) and not needs_node_ports(spec):
+        old_ports = {p.get("nodePort") for p in old_spec.get("ports") or [] if p.get("nodePort")}
+        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        if all(p["nodePort"] in old_ports for p in ports if p.get("nodePort")):  # sameNodePorts
+            for port in ports:
+                port.pop("nodePort", None)
+    if old_spec.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
+        allocate = "allocateLoadBalancerNodePorts"
+        if spec.get(allocate) is not None and spec.get(allocate) == old_spec.get(allocate):
+            spec.pop(allocate)
+    if (
+        _externally_accessible(old_spec)
+        and not _externally_accessible(spec)
+        and spec.get("externalTrafficPolicy") == old_spec.get("externalTrafficPolicy")
+    ):
+        spec.pop("externalTrafficPolicy", None)
+
+
 def _selector(selector):
     """A label selector compared exactly (an empty list equals an absent one)."""
     selector = selector or {}
@@ -92,7 +153,11 @@ def _service_update(spec, old_spec) -> list[FieldError]:
     if "ExternalName" in (spec.get("type"), old_spec.get("type")):
         return []
     if new_ip and old_ip and new_ip != old_ip:
-        ips = spec.get("clusterIPs") or [new_ip]
+        ips = spec.get("clusterIPs")
+        if not ips or ips == old_spec.get("clusterIPs"):
+            # NormalizeClusterIPs (service strategy PrepareForUpdate): a changed clusterIP with
+            # the old clusterIPs (what a patch leaves) becomes clusterIPs [clusterIP]
+            ips = [new_ip]
         return [invalid("spec.clusterIPs[0]", ips, "may not change once set")]
     return []
 
