@@ -154,10 +154,10 @@ class Cluster:
             {"address": address, "type": "InternalIP"},
             {"address": name, "type": "Hostname"},
         ]
-        node["status"]["conditions"] = ready_conditions(rfc3339(self.now_ms))
+        node["status"]["conditions"] = self._kubelet_conditions(node)
         created = self.api.create(node)
         self.kubelets.add(name)
-        self._node_boot_events(created)
+        self._node_boot_events(created, previous=[])
         self.settle()
         return created
 
@@ -191,28 +191,58 @@ class Cluster:
         if kubelet is None or node is None or kubelet.epoch != epoch or not kubelet.powered:
             return
         kubelet.start_heartbeats()
-        node["status"]["conditions"] = ready_conditions(rfc3339(self.now_ms))
+        self.ctx.events.restarted("kubelet", name)
+        previous = node["status"].get("conditions") or []
+        node["status"]["conditions"] = self._kubelet_conditions(node)
         self.api.touch(node)
-        self._node_boot_events(node)
+        self._node_boot_events(node, previous)
         period = self.ctx.profile.node_monitor_period_ms
         noticed = (self.now_ms // period + 1) * period
         self.ctx.timeline.call_at(noticed, self.node_lifecycle.kubelet_ready, name)
         kubelet.resync()
 
-    def _node_boot_events(self, node: dict) -> None:
+    def _kubelet_conditions(self, node: dict) -> list[dict]:
+        """The conditions of the kubelet's status post: a condition whose status does not
+        change keeps its lastTransitionTime (pkg/kubelet/nodestatus/setters.go)."""
+        old = {c["type"]: c for c in node["status"].get("conditions") or ()}
+        conditions = ready_conditions(rfc3339(self.now_ms))
+        for condition in conditions:
+            previous = old.get(condition["type"])
+            if previous is not None and previous["status"] == condition["status"]:
+                condition["lastTransitionTime"] = previous["lastTransitionTime"]
+        return conditions
+
+    def _node_boot_events(self, node: dict, previous: list[dict]) -> None:
+        """A kubelet starts: `Starting kubelet.`, then its first node status post, whose
+        condition setters (pkg/kubelet/nodestatus/setters.go) record an event for each
+        condition whose status changes. A node just registered has no conditions yet:
+        the pressure conditions go from Unknown to False (NodeHasSufficientMemory, ...),
+        while a Ready condition that did not exist is added without an event. A kubelet
+        back after the node controller marked its node Unknown records them all again,
+        NodeReady included; one back before that records none of them.
+
+        The simulation registers a node Ready at once, skipping the few seconds a real
+        node spends NotReady (container runtime and network starting), so a new node has
+        no NodeReady event here. RegisteredNode is the node controller's (its next pass)."""
         name = node["metadata"]["name"]
-        record = self.ctx.events.record
-        record(node, NORMAL, "Starting", "Starting kubelet.", component="kubelet", host=name)
-        for reason in ("NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"):
-            record(
-                node,
-                NORMAL,
-                reason,
-                f"Node {name} status is now: {reason}",
-                component="kubelet",
-                host=name,
-            )
-        record(
+        kubelet = self.kubelets.get(name)
+        old = {c["type"]: c["status"] for c in previous}
+        changed = [
+            c["type"]
+            for c in node["status"]["conditions"]
+            if old.get(c["type"], "Unknown" if c["type"] != "Ready" else c["status"]) != c["status"]
+        ]
+        self.ctx.events.record(
+            node, NORMAL, "Starting", "Starting kubelet.", component="kubelet", host=name
+        )
+        for kind, event in (
+            ("MemoryPressure", "NodeHasSufficientMemory"),
+            ("DiskPressure", "NodeHasNoDiskPressure"),
+            ("PIDPressure", "NodeHasSufficientPID"),
+        ):
+            if kind in changed:
+                kubelet.node_status_event(node, event)
+        self.ctx.events.record(
             node,
             NORMAL,
             "NodeAllocatableEnforced",
@@ -220,13 +250,9 @@ class Cluster:
             component="kubelet",
             host=name,
         )
-        record(
-            node,
-            NORMAL,
-            "RegisteredNode",
-            f"Node {name} event: Registered Node {name} in Controller",
-            component="node-controller",
-        )
+        if "Ready" in changed:
+            kubelet.node_status_event(node, "NodeReady")
+        kubelet.record_schedulable_event()
 
     # --- explanations --------------------------------------------------------------
 

@@ -5,7 +5,9 @@ stores (SetDefaults_* in pkg/apis/*/v1/defaults.go; DefaultTolerationSeconds
 and ServiceAccount admission plugins).
 """
 
-from .quantity import Quantity
+from functools import lru_cache
+
+from .quantity import Quantity, QuantityError, parse_quantity
 
 DEFAULT_TOLERATION_SECONDS = 300
 
@@ -17,14 +19,13 @@ def default_object(obj: dict) -> None:
 
 
 def default_pod_spec(spec: dict) -> None:
+    """SetDefaults_PodSpec (pkg/apis/core/v1/defaults.go): every PodSpec, a Pod's or a pod
+    template's. Defaults that only a Pod gets are in _default_pod."""
     spec.setdefault("restartPolicy", "Always")
     spec.setdefault("terminationGracePeriodSeconds", 30)
     spec.setdefault("dnsPolicy", "ClusterFirst")
     spec.setdefault("schedulerName", "default-scheduler")
     spec.setdefault("securityContext", {})
-    spec.setdefault("enableServiceLinks", True)
-    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
-    spec.setdefault("priority", 0)
     for container in spec.get("initContainers", []) + spec.get("containers", []):
         _default_container(container)
 
@@ -50,11 +51,6 @@ def _default_container(container: dict) -> None:
     for kind in ("limits", "requests"):
         if resources.get(kind):
             resources[kind] = {name: _canonical(value) for name, value in resources[kind].items()}
-    # A limit without a request: the request defaults to the limit.
-    if resources.get("limits"):
-        requests = resources.setdefault("requests", {})
-        for name, value in resources["limits"].items():
-            requests.setdefault(name, value)
     for port in container.get("ports", []):
         port.setdefault("protocol", "TCP")
     for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
@@ -89,29 +85,87 @@ def add_default_tolerations(spec: dict, seconds: int = DEFAULT_TOLERATION_SECOND
             )
 
 
+QOS_COMPUTE_RESOURCES = ("cpu", "memory")
+NANO = 10**9
+
+
 def qos_class(spec: dict) -> str:
-    """Guaranteed / Burstable / BestEffort, from requests and limits (pkg/apis/core/helper/qos)."""
-    containers = spec.get("containers", []) + spec.get("initContainers", [])
-    any_set = False
+    """ComputePodQOS (pkg/apis/core/helper/qos/qos.go): only cpu and memory count, and only
+    non-zero amounts. BestEffort: none requested or limited. Guaranteed: every container
+    limits both cpu and memory, and the pod's summed requests equal its summed limits.
+    Anything else (an extended resource such as nvidia.com/gpu alone included) is
+    BestEffort or Burstable by its cpu and memory alone. Pod-level `spec.resources`
+    (PodLevelResources, beta and on in v1.34), when set, is used instead of the containers'."""
+    requests: dict[str, int] = {}
+    limits: dict[str, int] = {}
     guaranteed = True
-    for container in containers:
-        resources = container.get("resources") or {}
-        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
-        if requests or limits:
-            any_set = True
-        for name in ("cpu", "memory"):
-            if name not in limits or requests.get(name, limits.get(name)) != limits.get(name):
+    pod_level = spec.get("resources")
+    if isinstance(pod_level, dict) and (pod_level.get("requests") or pod_level.get("limits")):
+        _add_qos_amounts(requests, pod_level.get("requests"))
+        if pod_level.get("limits"):
+            found = _add_qos_amounts(limits, pod_level["limits"])
+            guaranteed = set(QOS_COMPUTE_RESOURCES) <= found
+    else:
+        for container in spec.get("containers", []) + spec.get("initContainers", []):
+            resources = container.get("resources") or {}
+            _add_qos_amounts(requests, resources.get("requests"))
+            found = _add_qos_amounts(limits, resources.get("limits"))
+            if not set(QOS_COMPUTE_RESOURCES) <= found:
                 guaranteed = False
-    if not any_set:
+    if not requests and not limits:
         return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
+    if guaranteed:
+        # every request equals its limit, and nothing is limited that is not requested
+        guaranteed = all(limits.get(name) == amount for name, amount in requests.items())
+    if guaranteed and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"
+
+
+@lru_cache(maxsize=4096)
+def _qos_amount(value) -> int | None:
+    """The amount in nano-units, exact at a Quantity's finest precision (Quantity.Cmp compares
+    exact values); None if it does not parse."""
+    try:
+        exact = parse_quantity(value) * NANO
+    except QuantityError:
+        return None
+    return -((-exact.numerator) // exact.denominator)
+
+
+def _add_qos_amounts(total: dict, amounts) -> set[str]:
+    """processResourceList: add the positive cpu and memory amounts; return their names."""
+    found = set()
+    for name, value in (amounts or {}).items():
+        if name not in QOS_COMPUTE_RESOURCES:
+            continue
+        amount = _qos_amount(value) if isinstance(value, (str, int, float)) else None
+        if amount is not None and amount > 0:
+            found.add(name)
+            total[name] = total.get(name, 0) + amount
+    return found
 
 
 def _default_pod(pod: dict) -> None:
-    default_pod_spec(pod["spec"])
+    spec = pod["spec"]
+    default_pod_spec(spec)
+    # SetDefaults_Pod: only a Pod, never a pod template (a Deployment's, a ReplicaSet's),
+    # gets these: requests default to the limits, and enableServiceLinks to true.
+    for container in spec.get("containers", []) + spec.get("initContainers", []):
+        resources = container.get("resources")
+        if isinstance(resources, dict) and resources.get("limits"):
+            requests = resources.setdefault("requests", {})
+            for name, value in resources["limits"].items():
+                requests.setdefault(name, value)
+    spec.setdefault("enableServiceLinks", True)
+    # The Priority admission plugin (plugin/pkg/admission/priority) admits Pods only: with no
+    # priorityClassName and no globalDefault PriorityClass, priority 0 and the
+    # PreemptLowerPriority policy.
+    spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+    spec.setdefault("priority", 0)
     status = pod.setdefault("status", {})
     status.setdefault("phase", "Pending")
-    status["qosClass"] = qos_class(pod["spec"])
+    status["qosClass"] = qos_class(spec)
 
 
 def _default_template_owner(obj: dict) -> None:
@@ -139,9 +193,12 @@ def _default_service(obj: dict) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("type", "ClusterIP")
     spec.setdefault("sessionAffinity", "None")
-    spec.setdefault("ipFamilies", ["IPv4"])
-    spec.setdefault("ipFamilyPolicy", "SingleStack")
-    spec.setdefault("internalTrafficPolicy", "Cluster")
+    if spec["type"] != "ExternalName":
+        # SetDefaults_Service defaults internalTrafficPolicy for the other three types only;
+        # the service REST storage sets IP families only for Services with a cluster IP.
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        spec.setdefault("internalTrafficPolicy", "Cluster")
     if spec["type"] in ("NodePort", "LoadBalancer"):
         spec.setdefault("externalTrafficPolicy", "Cluster")
     for port in spec.get("ports", []):

@@ -84,6 +84,13 @@ class EventCorrelator:
     def forget(self, cache_key: tuple) -> None:
         self._observed.pop(cache_key, None)
 
+    def forget_source(self, component: str, host: str) -> None:
+        """The component restarted: a new process starts with empty caches, so what it
+        emits next is new events, not repeats counted on the old ones."""
+        for cache in (self._aggregates, self._observed, self._buckets):
+            for key in [k for k in cache if k[:2] == (component, host)]:
+                del cache[key]
+
     def _aggregate(self, event_key, aggregate_key, message, now):
         record = self._aggregates.get_recent(aggregate_key)
         if record is None or now - record.last_ms > AGGREGATE_INTERVAL_MS:

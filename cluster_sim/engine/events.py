@@ -105,6 +105,11 @@ class EventRecorder:
         )
         return created
 
+    def restarted(self, component: str, host: str) -> None:
+        """A component's process restarted (a kubelet after its node's reboot): its
+        recorder's correlator caches are gone with the old process."""
+        self._correlator.forget_source(component, host)
+
     def _expire(self, namespace: str, name: str, cache_key: tuple) -> None:
         """kube-apiserver --event-ttl: an event goes an hour after its last update."""
         event = self._api.find("Event", namespace, name)

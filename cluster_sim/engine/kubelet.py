@@ -13,9 +13,11 @@ from types import SimpleNamespace
 
 from . import podutil
 from .events import NORMAL, WARNING
-from .nodes import NODE_LEASE_NAMESPACE, Heartbeats
+from .kubelet_admission import AdmittedPods, admission_failure
+from .nodes import NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_MS, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
+from .scheduler.resources import pod_requests
 from .timefmt import SECOND, rfc3339, rfc3339_micro
 
 SANDBOX_START_MS = 400
@@ -24,6 +26,11 @@ CONTAINER_START_MS = 100
 REGISTRY_ROUND_TRIP_MS = 1500
 PLEG_RELIST_MS = 1 * SECOND  # the kubelet's pod lifecycle event generator relists every second
 NEXT_SYNC_AFTER_ERROR_MS = 8 * SECOND
+# The status manager's write of a status the kubelet set reaches the API server (a GET and a
+# PATCH after SetPodStatus); used where the kubelet sets a status without running anything.
+STATUS_WRITE_MS = 100
+# PodConditionByKubelet (pkg/kubelet/types/pod_status.go): the conditions the kubelet owns.
+KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady")
 COMPONENT = "kubelet"
 
 
@@ -36,7 +43,11 @@ class ContainerRuntime:
         self.process: ContainerProcess | None = None
         self.container_id = ""
         self.restart_count = 0
+        # The crash back-off entry (client-go flowcontrol.Backoff, keyed per container): its
+        # current back-off (0: no entry) and its lastUpdate, when the kubelet last let the
+        # container (re)start after an exit (Backoff.Next).
         self.backoff_ms = 0
+        self.backoff_updated_ms: int | None = None
         self.last_finished_ms: int | None = None
         self.image_backoff_ms = 0
         self.ready = False
@@ -58,6 +69,7 @@ class ContainerRuntime:
         self.attempt = 0
         self.start_pending = False  # the kubelet wants this container started; not yet done
         self.restart_pending = False  # waiting out the crash back-off before a restart
+        self.lost_in_power_off = False  # it was running when the machine lost power
 
 
 class PodRuntime:
@@ -78,7 +90,11 @@ class Kubelet:
         self.powered = True
         self.epoch = 0
         self.image_cache: dict[str, int] = {}  # image name -> size
-        self.pods: dict[str, PodRuntime] = {}
+        self.pods: dict[str, PodRuntime] = {}  # the pods it admitted
+        self.admitted = AdmittedPods()  # what those not yet terminated request
+        self._rejected: set[str] = set()  # uids rejected, their status not written yet
+        self.last_unschedulable = False  # lastNodeUnschedulable
+        self._schedulable_check_due: int | None = None
         self._pull_free_at = 0
         self._pulls_in_flight: dict[str, int] = {}
         self.heartbeats: Heartbeats
@@ -108,9 +124,18 @@ class Kubelet:
     def _pod(self, runtime: PodRuntime) -> dict | None:
         pod = self.ctx.store.get("Pod", runtime.namespace, runtime.name)
         if pod is None or pod["metadata"]["uid"] != runtime.uid:
-            self.pods.pop(runtime.uid, None)
+            self._forget(runtime.uid)
             return None
         return pod
+
+    def _forget(self, uid: str) -> None:
+        self.pods.pop(uid, None)
+        self.admitted.discard(uid)
+
+    def pod_deleted(self, uid: str) -> None:
+        """The pod is gone from the API: the pod manager drops it, so it no longer counts
+        against new pods, even while its containers are still being stopped."""
+        self.admitted.discard(uid)
 
     def _event(
         self, pod: dict, event_type: str, reason: str, message: str, container: str | None = None
@@ -173,55 +198,225 @@ class Kubelet:
             },
         }
 
+    # node status events ------------------------------------------------------------
+
+    def node_changed(self, node: dict) -> None:
+        """The Node object changed. The kubelet notices a cordon or an uncordon on its next
+        node status sync (every nodeStatusUpdateFrequency, 10 s, from its start), where
+        recordNodeSchedulableEvent compares spec.unschedulable with what it last saw."""
+        if not self.running:
+            return  # off, or still booting: the kubelet's first status sync will look
+        if bool(node["spec"].get("unschedulable")) == self.last_unschedulable:
+            return
+        started = self.heartbeats.started_ms
+        due = started + ((self.ctx.now_ms - started) // NODE_STATUS_UPDATE_MS + 1) * (
+            NODE_STATUS_UPDATE_MS
+        )
+        if self._schedulable_check_due == due:
+            return
+        self._schedulable_check_due = due
+        self.ctx.timeline.call_at(due, self._guarded, self.epoch, self.record_schedulable_event, ())
+
+    def record_schedulable_event(self) -> None:
+        """recordNodeSchedulableEvent: `Node NAME status is now: NodeNotSchedulable` (or
+        NodeSchedulable) when spec.unschedulable differs from the last status sync's."""
+        self._schedulable_check_due = None
+        node = self.ctx.store.get("Node", "", self.node_name)
+        if node is None:
+            return
+        unschedulable = bool(node["spec"].get("unschedulable"))
+        if unschedulable == self.last_unschedulable:
+            return
+        self.last_unschedulable = unschedulable
+        self.node_status_event(node, "NodeNotSchedulable" if unschedulable else "NodeSchedulable")
+
+    def node_status_event(self, node: dict, event: str) -> None:
+        """recordNodeStatusEvent (pkg/kubelet/kubelet_node_status.go)."""
+        self.ctx.events.record(
+            node,
+            NORMAL,
+            event,
+            f"Node {self.node_name} status is now: {event}",
+            component=COMPONENT,
+            host=self.node_name,
+        )
+
     # power --------------------------------------------------------------------
 
     def power_off(self) -> None:
         self.powered = False
         self.epoch += 1
         self.heartbeats.stopped_ms = self.ctx.now_ms
+        self._rejected.clear()
         for runtime in self.pods.values():
             for container in runtime.containers:
+                # containerd finds the task gone when the machine boots again (see _reboot_pod)
+                container.lost_in_power_off = container.process is not None
                 container.process = None
 
     def power_on(self) -> None:
         self.powered = True
         self.epoch += 1
         self._pull_free_at = self.ctx.now_ms
+        self.last_unschedulable = False  # a new kubelet process (recordNodeSchedulableEvent)
 
     def resync(self) -> None:
-        """After a reboot: restart the pods still bound here, finish deletions."""
-        for pod in self.ctx.store.list("Pod"):
-            if pod["spec"].get("nodeName") == self.node_name:
-                self.sync(pod, rebooted=True)
+        """After a reboot: the kubelet is handed every pod bound here (HandlePodAdditions),
+        oldest first, admits each again against those admitted before it, and syncs them:
+        deletions are finished, the surviving pods' sandboxes re-created."""
+        pods = [
+            p for p in self.ctx.store.list("Pod") if p["spec"].get("nodeName") == self.node_name
+        ]
+        pods.sort(
+            key=lambda p: (p["metadata"].get("creationTimestamp") or "", p["metadata"]["name"])
+        )
+        self.admitted = AdmittedPods()
+        for pod in pods:
+            self.sync(pod, rebooted=True)
 
     # pod sync -------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """The kubelet process runs: the machine is on and the kubelet has started (a booting
+        machine's kubelet acts on nothing until then, see Cluster.restore_node)."""
+        return self.powered and self.heartbeats.stopped_ms is None
+
     def sync(self, pod: dict, rebooted: bool = False) -> None:
-        if not self.powered:
+        if not self.running:
             return
         uid = pod["metadata"]["uid"]
         runtime = self.pods.get(uid)
         if podutil.is_terminating(pod):
-            if runtime is None or rebooted:
-                runtime = runtime or PodRuntime(pod)
-                self.pods[uid] = runtime
+            if rebooted and runtime is not None:
                 self._finish_termination(runtime)
+            elif runtime is None:
+                # Nothing ever ran: the pod worker finishes at once and the status manager
+                # deletes the pod (grace 0). Not from inside this watch callback, though:
+                # the other watchers have yet to see the change that brought the kubelet here.
+                runtime = PodRuntime(pod)
+                runtime.terminating = True
+                self.pods[uid] = runtime
+                self._later(STATUS_WRITE_MS, self._finish_termination, runtime)
             elif not runtime.terminating:
                 self._start_termination(pod, runtime)
             return
-        if pod["status"].get("phase") in podutil.TERMINAL_PHASES:
+        if pod["status"].get("phase") in podutil.TERMINAL_PHASES or uid in self._rejected:
             return
+        if runtime is None or rebooted:
+            requests = pod_requests(pod["spec"])
+            failure = self._admission_failure(pod, requests)
+            if failure is not None:
+                self._forget(uid)
+                self._reject(pod, *failure)
+                return
+            self.admitted.add(pod, requests)
         if runtime is None:
             runtime = PodRuntime(pod)
             self.pods[uid] = runtime
             self._later(self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime)
         elif rebooted:
-            for container in runtime.containers:
-                container.process = None
-                container.ready = False
-            self._later(self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime, True)
+            self._reboot_pod(pod, runtime)
         else:
             self._check_definitions(pod, runtime)
+
+    # admission ------------------------------------------------------------------
+
+    def _admission_failure(self, pod: dict, requests: dict[str, int]) -> tuple[str, str] | None:
+        node = self.ctx.store.get("Node", "", self.node_name)
+        if node is None:
+            return "InvalidNodeInfo", "Kubelet cannot get node info."
+        return admission_failure(pod, node, self.admitted, requests)
+
+    def _reject(self, pod: dict, reason: str, message: str) -> None:
+        """Kubelet.rejectPod: a Warning event now; the status manager then writes phase
+        Failed, the reason and "Pod was rejected: <message>" (kubectl's STATUS shows the
+        reason). The write reaches the API server a moment later (STATUS_WRITE_MS)."""
+        uid = pod["metadata"]["uid"]
+        self._rejected.add(uid)
+        self._event(pod, WARNING, reason, message)
+        namespace, name = podutil.key(pod)
+        self._later(STATUS_WRITE_MS, self._write_rejection, namespace, name, uid, reason, message)
+
+    def _write_rejection(self, namespace, name, uid, reason, message) -> None:
+        self._rejected.discard(uid)
+        pod = self.ctx.store.get("Pod", namespace, name)
+        if pod is None or pod["metadata"]["uid"] != uid:
+            return
+        old = pod["status"]
+        # SetPodStatus replaces the kubelet's part of the status; mergePodStatus keeps the
+        # conditions other components own (PodScheduled); the start time is set once.
+        status = {
+            "phase": "Failed",
+            "reason": reason,
+            "message": f"Pod was rejected: {message}",
+            "qosClass": old.get("qosClass"),
+            "startTime": old.get("startTime") or rfc3339(self.ctx.now_ms),
+        }
+        kept = [c for c in old.get("conditions") or () if c["type"] not in KUBELET_CONDITIONS]
+        if kept:
+            status["conditions"] = kept
+        if old.get("podIP"):
+            self.network.release_pod_ip(self.node_name, old["podIP"])
+        pod["status"] = {k: v for k, v in status.items() if v is not None}
+        self.ctx.api.touch(pod)
+
+    # reboot ---------------------------------------------------------------------
+
+    def _reboot_pod(self, pod: dict, runtime: PodRuntime) -> None:
+        """A pod whose containers died with the machine. containerd recovers each container
+        whose task is gone as exited, exit code 255, reason Unknown (its CRI recovery), and
+        the kubelet's in-memory back-offs are gone. computePodActions then finds the sandbox
+        not ready: unless the restart policy keeps the pod down (Never, or OnFailure with
+        every container succeeded), the sandbox is killed and re-created (SandboxChanged,
+        a new pod IP) and the containers are started again, each restart counted."""
+        now = self.ctx.now_ms
+        by_name = {s["name"]: s for s in pod["status"].get("containerStatuses") or ()}
+        for container in runtime.containers:
+            container.process = None
+            container.ready = container.reported_running = False
+            container.generation += 1
+            container.attempt += 1
+            container.start_pending = container.restart_pending = False
+            container.backoff_ms = container.image_backoff_ms = 0
+            container.backoff_updated_ms = None
+            status = by_name.get(container.name)
+            if container.lost_in_power_off and status is not None:
+                container.last_finished_ms = now
+                status["state"] = {
+                    "terminated": {
+                        "containerID": container.container_id,
+                        "exitCode": 255,
+                        "finishedAt": rfc3339(now),
+                        "reason": "Unknown",
+                        "startedAt": rfc3339(container.started_ms),
+                    }
+                }
+                status["ready"] = status["started"] = False
+            container.lost_in_power_off = False
+        policy = pod["spec"].get("restartPolicy", "Always")
+        if policy == "Always":
+            to_start = list(runtime.containers)
+        elif policy == "OnFailure":
+            to_start = [c for c in runtime.containers if not _succeeded(by_name.get(c.name))]
+        else:  # Never: only a pod none of whose containers was ever created starts again
+            ran = any(c.container_id for c in runtime.containers)
+            to_start = [] if ran else list(runtime.containers)
+        if to_start:
+            if runtime.ip is not None:  # a sandbox was made before the power went
+                self._event(
+                    pod,
+                    NORMAL,
+                    "SandboxChanged",
+                    "Pod sandbox changed, it will be killed and re-created.",
+                )
+            podutil.set_condition(pod, "PodReadyToStartContainers", "False", now)
+            self._later(
+                self._scaled(SANDBOX_START_MS), self._start_sandbox, runtime, True, to_start
+            )
+        self._update_phase(pod, runtime)
+        self._update_readiness(pod, runtime)
+        self.ctx.api.touch(pod)
 
     def _check_definitions(self, pod: dict, runtime: PodRuntime) -> None:
         """computePodActions' containerChanged: a new image (the one field of a running pod's
@@ -256,7 +451,12 @@ class Kubelet:
                 runtime, container, pod["spec"].get("terminationGracePeriodSeconds", 30)
             )
 
-    def _start_sandbox(self, runtime: PodRuntime, restarted: bool = False) -> None:
+    def _start_sandbox(
+        self, runtime: PodRuntime, restarted: bool = False, to_start: list | None = None
+    ) -> None:
+        """The pod's sandbox is up: its IP, then every container's way to a start. A sandbox
+        re-created after a reboot gets a new IP (the old one is released with the old
+        sandbox) and starts only `to_start`, each a new attempt of a container that ran."""
         pod = self._pod(runtime)
         if pod is None or podutil.is_terminating(pod):
             return
@@ -264,7 +464,10 @@ class Kubelet:
         status = pod["status"]
         node = self.ctx.store.get("Node", "", self.node_name)
         host_ip = _internal_ip(node) if node else ""
-        if runtime.ip is None:
+        if restarted:
+            self.network.release_pod_ip(self.node_name, runtime.ip or status.get("podIP"))
+            runtime.ip = self.network.allocate_pod_ip(self.node_name)
+        elif runtime.ip is None:
             runtime.ip = status.get("podIP") or self.network.allocate_pod_ip(self.node_name)
         status.update(
             {
@@ -279,13 +482,25 @@ class Kubelet:
         podutil.set_condition(pod, "Initialized", "True", now)
         statuses = status.get("containerStatuses") or []
         by_name = {s["name"]: s for s in statuses}
-        status["containerStatuses"] = [
-            self._waiting_status(c, "ContainerCreating", previous=by_name.get(c.name))
-            for c in runtime.containers
-        ]
+        starting = runtime.containers if to_start is None else to_start
+        if not restarted:
+            status["containerStatuses"] = [
+                self._waiting_status(c, "ContainerCreating", previous=by_name.get(c.name))
+                for c in runtime.containers
+            ]
+        else:
+            # A container whose last instance exited shows it terminated until the new one runs.
+            for container in starting:
+                previous = by_name.get(container.name)
+                if previous is None or "terminated" not in (previous.get("state") or {}):
+                    self._replace_container_status(
+                        pod, self._waiting_status(container, "ContainerCreating", previous)
+                    )
+                if container.container_id:
+                    container.restart_count += 1
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
-        for container in runtime.containers:
+        for container in starting:
             container.start_pending, container.restart_pending = True, False
             self._pull_then_start(runtime, container)
 
@@ -297,6 +512,7 @@ class Kubelet:
         container.attempt += 1
         if container.last_finished_ms is not None:
             container.backoff_ms = self.ctx.profile.crash_backoff_initial_ms
+            container.backoff_updated_ms = self.ctx.now_ms
         if container.restart_pending:
             self._restart_container(runtime, container)
         else:
@@ -659,15 +875,24 @@ class Kubelet:
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
 
-    def _next_backoff(self, container, now: int) -> int:
-        """kubelet's flowcontrol.Backoff: first restart at once, then 10s doubling to 5m."""
+    def _next_backoff(self, container, finished_ms: int) -> int:
+        """How long the container waits before its restart (kuberuntime doBackOff with the
+        kubelet's flowcontrol.Backoff): the first restart at once, then 10 s doubling to 5 min.
+
+        IsInBackOffSince(key, finishedAt) treats the entry as expired, and Next starts it
+        afresh, when the container finished more than 10 minutes after the entry's lastUpdate
+        (the kubelet's HasExpiredFunc: eventTime.Sub(lastUpdate) > 600*time.Second); so a
+        container that ran that long before crashing restarts at once, its back-off reset."""
         profile = self.ctx.profile
-        ran_ms = now - (container.last_finished_ms or now)
-        if container.backoff_ms == 0 or ran_ms > 2 * profile.crash_backoff_max_ms:
+        updated = container.backoff_updated_ms
+        expired = updated is not None and finished_ms - updated > profile.crash_backoff_reset_ms
+        if container.backoff_ms == 0 or expired:
             container.backoff_ms = profile.crash_backoff_initial_ms
+            container.backoff_updated_ms = finished_ms
             return 0
         delay = container.backoff_ms
         container.backoff_ms = min(container.backoff_ms * 2, profile.crash_backoff_max_ms)
+        container.backoff_updated_ms = finished_ms + delay  # Next runs when the wait is over
         return delay
 
     def _enter_crashloop(self, runtime, container, delay) -> None:
@@ -1000,6 +1225,8 @@ class Kubelet:
             # (couldHaveRunningContainers): a container about to restart is one of them
             return
         pod["status"]["phase"] = phase
+        if phase in podutil.TERMINAL_PHASES:
+            self.admitted.discard(runtime.uid)  # filterOutInactivePods
 
     # termination ---------------------------------------------------------------------
 
@@ -1040,7 +1267,7 @@ class Kubelet:
 
     def _finish_termination(self, runtime: PodRuntime) -> None:
         pod = self._pod(runtime)
-        self.pods.pop(runtime.uid, None)
+        self._forget(runtime.uid)
         if pod is None:
             return
         self.network.release_pod_ip(self.node_name, pod["status"].get("podIP"))
@@ -1111,6 +1338,14 @@ class Kubelet:
                 process = container.previous_process if previous else container.last_process
                 return None if process is None else [line for _, line in process.logs()]
         return None
+
+
+def _succeeded(status: dict | None) -> bool:
+    """containerSucceeded: the container's last instance exited 0."""
+    terminated = ((status or {}).get("state") or {}).get("terminated")
+    if terminated is None:
+        terminated = ((status or {}).get("lastState") or {}).get("terminated")
+    return bool(terminated) and terminated.get("exitCode") == 0
 
 
 def _internal_ip(node: dict) -> str:

@@ -1,6 +1,9 @@
 """Every node's kubelet, and the routing of pod changes to the kubelet that runs them."""
 
+from . import errors
 from .kubelet import Kubelet
+
+KUBELET_PORT = 10250
 
 
 class Kubelets:
@@ -9,6 +12,7 @@ class Kubelets:
         self.network = network
         self._by_node: dict[str, Kubelet] = {}
         ctx.store.watch("Pod", self._on_pod)
+        ctx.store.watch("Node", self._on_node)
         ctx.api.on_read("Node", self._refresh_node)
 
     def get(self, node_name: str) -> Kubelet | None:
@@ -30,15 +34,72 @@ class Kubelets:
         node = self.ctx.store.get("Node", "", node_name)
         return kubelet.lease(node) if kubelet is not None and node is not None else None
 
+    def container_logs(
+        self, pod: dict, container: str, previous: bool = False, query: dict | None = None
+    ) -> list[str] | None:
+        """The pod log subresource: the API server finds the pod's node (LogLocation in
+        pkg/registry/core/pod/strategy.go) and proxies the request to its kubelet at
+        https://<node address>:10250/containerLogs/<namespace>/<pod>/<container>?<query>.
+        None: nothing to read (no node yet, or the kubelet has no such instance).
+
+        A node that no longer exists is the API server's NotFound. A node that is powered off
+        cannot be dialled: the API server answers with Go's error for the proxied GET and no
+        reason, which kubectl prints as `Error from server: Get "https://...": dial tcp
+        IP:10250: connect: no route to host`. That is what a machine that is off on the
+        node's own network gives; across a routed or cloud network the same request fails
+        with `i/o timeout` instead, after the dial timeout. While the machine boots and its
+        kubelet has not started yet, the dial is refused (`connect: connection refused`).
+        The address is the node's InternalIP, kubeadm's --kubelet-preferred-address-types
+        order."""
+        node_name = pod["spec"].get("nodeName")
+        if not node_name:
+            return None
+        node = self.ctx.store.get("Node", "", node_name)
+        if node is None:
+            raise errors.not_found("nodes", node_name)
+        kubelet = self._by_node.get(node_name)
+        if kubelet is None or not kubelet.running:
+            # a machine that is on but whose kubelet has not started refuses the connection
+            refused = kubelet is not None and kubelet.powered
+            message = _unreachable(node, pod, container, query or {}, refused)
+            raise errors.ApiError("", message, 500)
+        return kubelet.logs(pod, container, previous)
+
     def _refresh_node(self, node: dict) -> None:
         kubelet = self._by_node.get(node["metadata"]["name"])
         if kubelet is not None:
             kubelet.refresh_heartbeat(node)
 
+    def _on_node(self, event_type: str, node: dict) -> None:
+        kubelet = self._by_node.get(node["metadata"]["name"])
+        if kubelet is not None and event_type != "DELETED":
+            kubelet.node_changed(node)
+
     def _on_pod(self, event_type: str, pod: dict) -> None:
-        if event_type == "DELETED":
-            return
         node_name = pod["spec"].get("nodeName")
         kubelet = self._by_node.get(node_name) if node_name else None
-        if kubelet is not None:
+        if kubelet is None:
+            return
+        if event_type == "DELETED":
+            kubelet.pod_deleted(pod["metadata"]["uid"])
+        else:
             kubelet.sync(pod)
+
+
+def _unreachable(node: dict, pod: dict, container: str, query: dict, refused: bool) -> str:
+    addresses = {a["type"]: a["address"] for a in node["status"].get("addresses") or ()}
+    host = addresses.get("InternalIP") or addresses.get("Hostname") or node["metadata"]["name"]
+    endpoint = (node["status"].get("daemonEndpoints") or {}).get("kubeletEndpoint") or {}
+    port = endpoint.get("Port") or KUBELET_PORT
+    # url.Values.Encode: keys sorted, only the options that were set
+    params = "&".join(
+        f"{key}={'true' if value is True else value}"
+        for key, value in sorted(query.items())
+        if value is not None and value is not False
+    )
+    namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+    url = f"https://{host}:{port}/containerLogs/{namespace}/{name}/{container}"
+    if params:
+        url += f"?{params}"
+    failure = "connection refused" if refused else "no route to host"
+    return f'Get "{url}": dial tcp {host}:{port}: connect: {failure}'

@@ -23,6 +23,10 @@ class Profile:
     # kubelet container restart back-off: initial and maximum
     crash_backoff_initial_ms: int
     crash_backoff_max_ms: int
+    # kubelet crash back-off reset: a container that exits more than this long after its last
+    # (re)start begins again at the initial back-off. Upstream hard-codes 600 s
+    # (pkg/kubelet/kubelet.go: crashLoopBackOff.HasExpiredFunc, not client-go's 2 x max).
+    crash_backoff_reset_ms: int
     # kubelet image pull back-off: initial and maximum
     image_backoff_initial_ms: int
     image_backoff_max_ms: int
@@ -39,6 +43,7 @@ REALISTIC = Profile(
     default_toleration_seconds=300,
     crash_backoff_initial_ms=10 * SECOND,
     crash_backoff_max_ms=5 * MINUTE,
+    crash_backoff_reset_ms=10 * MINUTE,
     image_backoff_initial_ms=10 * SECOND,
     image_backoff_max_ms=5 * MINUTE,
     startup_scale=1.0,
@@ -53,6 +58,7 @@ FAST = Profile(
     default_toleration_seconds=30,
     crash_backoff_initial_ms=2 * SECOND,
     crash_backoff_max_ms=30 * SECOND,
+    crash_backoff_reset_ms=1 * MINUTE,  # scaled as the maximum is: a tenth of upstream's
     image_backoff_initial_ms=2 * SECOND,
     image_backoff_max_ms=30 * SECOND,
     startup_scale=0.25,

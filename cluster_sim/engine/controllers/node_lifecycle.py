@@ -29,12 +29,51 @@ class NodeLifecycleController(Controller):
         super().__init__(ctx)
         self.kubelets = kubelets
         self._eviction_timers: dict[str, object] = {}
+        self._known: dict[str, str] = {}  # knownNodeSet: node name -> uid
+        self._pass_due: int | None = None
         ctx.store.watch("Node", self._on_node)
 
     def _on_node(self, event_type: str, node: dict) -> None:
+        if event_type in ("ADDED", "DELETED"):
+            self._monitor_pass_soon()
         if event_type == "DELETED":
             return
         self.enqueue(node["metadata"]["name"])
+
+    # new and deleted nodes --------------------------------------------------
+
+    def _monitor_pass_soon(self) -> None:
+        """monitorNodeHealth runs every --node-monitor-period; only there does the controller
+        classify the nodes it lists as new or gone. The simulation runs that part of the
+        pass only when a node came or went."""
+        period = self.ctx.profile.node_monitor_period_ms
+        due = (self.ctx.now_ms // period + 1) * period
+        if self._pass_due is not None and self._pass_due <= due:
+            return
+        self._pass_due = due
+        self.ctx.timeline.call_at(due, self._classify_nodes)
+
+    def _classify_nodes(self) -> None:
+        """classifyNodes: a node not in knownNodeSet gets RegisteredNode (once, when the
+        controller first sees it: a node that powers off and on stays known), one no longer
+        listed gets RemovingNode (pkg/controller/nodelifecycle, controllerutil.RecordNodeEvent:
+        "Node <name> event: <message>")."""
+        self._pass_due = None
+        nodes = {n["metadata"]["name"]: n for n in self.ctx.store.list("Node")}
+        for name, node in nodes.items():
+            if name not in self._known:
+                self._known[name] = node["metadata"]["uid"]
+                self._node_event(node, "RegisteredNode", f"Registered Node {name} in Controller")
+        for name in [n for n in self._known if n not in nodes]:
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}}
+            ref["metadata"]["uid"] = self._known.pop(name)
+            self._node_event(ref, "RemovingNode", f"Removing Node {name} from Controller")
+
+    def _node_event(self, node: dict, reason: str, message: str) -> None:
+        name = node["metadata"]["name"]
+        self.ctx.events.record(
+            node, NORMAL, reason, f"Node {name} event: {message}", component=COMPONENT
+        )
 
     # heartbeats ------------------------------------------------------------
 
@@ -86,7 +125,8 @@ class NodeLifecycleController(Controller):
         self._schedule_evictions(node)
 
     def kubelet_ready(self, node_name: str) -> None:
-        """A (re)started kubelet posts Ready; on its next pass the controller lifts the taints."""
+        """A (re)started kubelet posts Ready; on its next pass the controller lifts the taints
+        (processTaintBaseEviction: markNodeAsReachable)."""
         node = self.ctx.store.get("Node", "", node_name)
         if node is None:
             return
@@ -99,13 +139,9 @@ class NodeLifecycleController(Controller):
         if node["spec"]["taints"] is None:
             del node["spec"]["taints"]
         self.ctx.api.touch(node)
-        self.ctx.events.record(
-            node,
-            NORMAL,
-            "NodeReady",
-            f"Node {node_name} status is now: NodeReady",
-            component=COMPONENT,
-        )
+        # No event here: NodeReady is the kubelet's, recorded when its status post turned
+        # Ready True again (see Cluster._node_boot_events); the controller records only
+        # NodeNotReady (monitorNodeHealth, RecordNodeStatusChange).
         for pod_name, timer in list(self._eviction_timers.items()):
             if pod_name.startswith(f"{node_name}/"):
                 timer.cancel()

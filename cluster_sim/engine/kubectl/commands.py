@@ -368,12 +368,20 @@ def _delete(cluster, inv: Invocation, read_file, notes: list[str]) -> str:
             if output == "name"
             else f'{display_type(info)} "{name}" {operation}{_dry_run_suffix(strategy)}'
         )
-        if strategy:
-            lines.append(printed)
+        try:  # deleteResource: a refused DELETE (admission) is gathered, the visit goes on
+            if strategy == "server":
+                cluster.api.admit_delete(kind, name)
+            if strategy:
+                lines.append(printed)
+                continue
+            deleted = cluster.api.delete(
+                kind, ns, name, grace_seconds=grace if grace >= 0 else None, propagation=cascade
+            )
+        except errors.ApiError as error:
+            errors_in_order.append(
+                from_api(error, display_source(source) if source else None, "deleting")
+            )
             continue
-        deleted = cluster.api.delete(
-            kind, ns, name, grace_seconds=grace if grace >= 0 else None, propagation=cascade
-        )
         lines.append(printed)
         pending.append((kind, ns, name, deleted["metadata"]["uid"]))
     cluster.settle()
@@ -1485,10 +1493,18 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
                 f"{pod['metadata']['name']}",
             ]
         )
-    node = spec.get("nodeName")
-    kubelet = cluster.kubelets.get(node) if node else None
     previous = bool(inv.flag("previous"))
-    lines = kubelet.logs(pod, container, previous) if kubelet else None
+    query = {
+        "follow": bool(inv.flag("follow")),
+        "previous": previous,
+        "tailLines": tail if tail >= 0 else None,
+    }
+    try:
+        lines = cluster.kubelets.container_logs(pod, container, previous, query)
+    except errors.ApiError as error:
+        # StandardErrorMessage: a status without a reason is "Error from server: <message>"
+        reason = f" ({error.reason})" if error.reason else ""
+        return "\n".join([*notes, f"Error from server{reason}: {error.message}"])
     if lines is None and previous:
         return "\n".join(
             [
