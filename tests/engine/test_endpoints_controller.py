@@ -97,3 +97,15 @@ def test_endpoints_over_1000_addresses_are_truncated_and_annotated():
     endpoints = cluster.store.get("Endpoints", "default", "web")
     assert "endpoints.kubernetes.io/over-capacity" not in endpoints["metadata"]["annotations"]
     assert len(endpoints["subsets"][0]["addresses"]) == 900
+
+
+def test_an_external_name_service_gets_no_endpoint_slices():
+    runner = session(2, nodes=1)
+    cluster = runner.cluster
+    assert len(slices(cluster)) == 1
+    runner.run_line(
+        "kubectl apply -f -",
+        SERVICE.replace("spec:\n", "spec:\n  type: ExternalName\n  externalName: example.com\n"),
+    )
+    runner.run_line("sim advance 5s")
+    assert slices(cluster) == []

@@ -166,6 +166,14 @@ class EndpointsController(Controller):
         ports_changed = selected.ports != service["spec"].get("ports")
         selected.ports = copy.deepcopy(service["spec"].get("ports"))
         self._sync_endpoints(service, selected, force=bool(moved) or ports_changed)
+        if service["spec"].get("type") == "ExternalName":
+            # the EndpointSlice controller gives ExternalName Services no slices
+            # (pkg/controller/endpointslice syncService; kubernetes/kubernetes#105986)
+            for kind, _, slice_name in self._slice_keys(namespace, name):
+                self.ctx.api.delete(kind, namespace, slice_name)
+            selected.slice_of.clear()
+            selected.slice_members.clear()
+            return
         self._sync_slices(service, selected, moved, ports_changed)
 
     # core/v1 Endpoints -----------------------------------------------------------
