@@ -26,15 +26,16 @@ STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffin
 
 
 def pod_signature(pod: dict) -> str:
+    # repr, not a canonical JSON dump: pods cloned from one template print identically, and
+    # a spec that only orders its keys differently merely gets a cache entry of its own
     spec = pod["spec"]
-    return json.dumps(
-        [
+    return repr(
+        (
             spec.get("nodeName"),
             spec.get("nodeSelector"),
             (spec.get("affinity") or {}).get("nodeAffinity"),
             spec.get("tolerations"),
-        ],
-        sort_keys=True,
+        )
     )
 
 
@@ -332,9 +333,9 @@ def _score_and_pick(scheduler, state, record, sig, candidates) -> str:
     if len(candidates) > TOP_SCORED_KEPT:
         keep = np.lexsort((candidates, -totals))[:TOP_SCORED_KEPT]
     columns = [weighted[plugin.name] for plugin in scheduler.scorers]
-    for position in keep.tolist():
-        values = tuple(int(column[position]) for column in columns)
-        record.scores[names[int(candidates[position])]] = (*values, int(totals[position]))
+    rows = np.column_stack((*columns, totals))[keep].tolist()
+    for node_slot, row in zip(candidates[keep].tolist(), rows, strict=True):
+        record.scores[names[node_slot]] = tuple(row)
     return names[int(candidates[pick])]
 
 
