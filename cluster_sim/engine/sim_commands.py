@@ -3,9 +3,11 @@
 from . import errors
 from .kube_proxy import NoEndpoints
 from .kubectl.args import UsageError
+from .manifests.check import check_object
+from .nodes import node_manifest
 from .profiles import PROFILES
 from .quantity import QUANTITY_ERROR, is_valid_quantity
-from .timefmt import human_duration, parse_duration
+from .timefmt import exact_duration, parse_duration
 
 NODE_FLAGS = {
     "--cpu",
@@ -33,6 +35,8 @@ def run_sim(cluster, words: list[str]) -> str:
     except UsageError as error:
         return str(error)
     except errors.ApiError as error:
+        if error.reason == "Invalid":  # as kubectl's CheckErr prints a 422: the message alone
+            return error.message
         return f"Error from server ({error.reason}): {error.message}"
 
 
@@ -48,9 +52,10 @@ def _dispatch(cluster, words: list[str]) -> str:
         except ValueError as error:
             raise UsageError(f"error: {error}") from error
         cluster.advance(duration)
-        return f"advanced {human_duration(duration)} (now {human_duration(cluster.now_ms)} since start)"
+        # exact, unlike kubectl's coarse AGE column: `sim advance 11m30s` says 11m30s
+        return f"advanced {exact_duration(duration)} (now {exact_duration(cluster.now_ms)} since start)"
     if verb == "time":
-        return f"{human_duration(cluster.now_ms)} since start (profile {cluster.profile.name})"
+        return f"{exact_duration(cluster.now_ms)} since start (profile {cluster.profile.name})"
     if verb == "profile" and not rest:
         return f"profile {cluster.profile.name}: {cluster.profile.description}"
     if verb == "profile":
@@ -137,6 +142,12 @@ def _node_add(cluster, words: list[str]) -> str:
     }
     if options.get("gpus"):
         kwargs["extended"] = {"nvidia.com/gpu": str(int(options["gpus"]))}
+    for name in names:
+        # The API server validates the Node the kubelet registers (ValidateNode: the name is
+        # a DNS-1123 subdomain, labels and taints are checked too); none joins if one fails.
+        message = check_object(node_manifest(name, **kwargs), None, "")
+        if message:
+            raise UsageError(message)
     lines = []
     for name in names:
         cluster.add_node(name, **kwargs)

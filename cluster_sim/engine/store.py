@@ -27,6 +27,11 @@ class Store:
         self._owners_of: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._watchers: dict[str, list[WatchHandler]] = {}
         self._changes: deque[tuple[int, str, str, str, str]] = deque(maxlen=CHANGE_LOG_LIMIT)
+        # Every watcher sees a kind's events in resourceVersion order, as an informer does:
+        # an event written by a handler waits until the one being handed out reached them all
+        # (else a watcher after the kubelet would see a pod DELETED, then MODIFIED: a ghost).
+        self._undelivered: deque[tuple[str, str, dict]] = deque()
+        self._delivering = False
 
     # reads -----------------------------------------------------------------
 
@@ -96,8 +101,17 @@ class Store:
     def _record(self, event_type: str, kind: str, namespace: str, name: str, obj=None) -> None:
         self._changes.append((self.resource_version, event_type, kind, namespace, name))
         target = obj if obj is not None else self._objects[kind][(namespace, name)]
-        for handler in self._watchers.get(kind, ()):
-            handler(event_type, target)
+        self._undelivered.append((event_type, kind, target))
+        if self._delivering:
+            return  # a handler wrote: every watcher first gets the event being handed out
+        self._delivering = True
+        try:
+            while self._undelivered:
+                event_type, kind, target = self._undelivered.popleft()
+                for handler in self._watchers.get(kind, ()):
+                    handler(event_type, target)
+        finally:
+            self._delivering = False
 
     def _reindex_owners(self, kind: str, namespace: str, name: str, obj: dict | None) -> None:
         key = (kind, namespace, name)

@@ -76,6 +76,29 @@ def human_duration(ms: int) -> str:
     return f"{hours // 24 // 365}y"
 
 
+def exact_duration(ms: int) -> str:
+    """A duration to the millisecond, as `sim advance` takes it: `11m30s`, `1h`, `1m0.5s`, `250ms`.
+
+    Go's time.Duration.String() without its zero units (`1h` rather than `1h0m0s`), so
+    `parse_duration` reads it back. human_duration is kubectl's deliberately coarse AGE
+    (11m30s shows as `11m`); the sim's own messages say exactly how much time passed.
+    """
+    if ms == 0:
+        return "0s"
+    sign, ms = ("-", -ms) if ms < 0 else ("", ms)
+    if ms < SECOND:
+        return f"{sign}{ms}ms"
+    hours, rest = divmod(ms, HOUR)
+    minutes, rest = divmod(rest, MINUTE)
+    seconds, millis = divmod(rest, SECOND)
+    text = f"{hours}h" if hours else ""
+    text += f"{minutes}m" if minutes else ""
+    if seconds or millis:
+        fraction = f".{millis:03d}".rstrip("0") if millis else ""
+        text += f"{seconds}{fraction}s"
+    return sign + text
+
+
 def age(now_ms: int, then_ms: int | None) -> str:
     return "<unknown>" if then_ms is None else human_duration(now_ms - then_ms)
 

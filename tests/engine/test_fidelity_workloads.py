@@ -746,3 +746,64 @@ def test_fast_profile_node_failure_timeline():
     assert victim["metadata"].get("deletionTimestamp")
     assert events(runner, victim["metadata"]["name"], "TaintManagerEviction")
     assert "profile fast" in runner.run_line("sim time")
+
+
+def test_deployment_conditions_are_listed_in_the_order_they_last_changed():
+    """kubernetes.io/docs/concepts/workloads/controllers/deployment/ (Updating a Deployment):
+    a finished rollout describes its conditions as Available, then Progressing. Upstream's
+    SetDeploymentCondition (pkg/controller/deployment/util/deployment_util.go) leaves a
+    condition alone while status and reason hold, else filters it out and appends the new
+    one; syncRolloutStatus (progress.go) re-appends Progressing/ReplicaSetUpdated on every
+    sign of progress (a fresh lastUpdateTime, the deadline's origin) and estimates nothing
+    once Progressing says NewReplicaSetAvailable and every replica is updated."""
+    runner = session(nodes=2)
+    cluster = runner.cluster
+
+    def conditions():
+        status = cluster.api.get("Deployment", "default", "web")["status"]
+        return [(c["type"], c["status"], c["reason"]) for c in status["conditions"]]
+
+    def progressing():
+        status = cluster.api.get("Deployment", "default", "web")["status"]
+        return next(c for c in status["conditions"] if c["type"] == "Progressing")
+
+    runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=4")
+    runner.run_line("kubectl rollout status deployment/web")
+    assert conditions() == [
+        ("Available", "True", "MinimumReplicasAvailable"),
+        ("Progressing", "True", "NewReplicaSetAvailable"),
+    ]
+    assert (
+        "Conditions:\n"
+        "  Type           Status  Reason\n"
+        "  ----           ------  ------\n"
+        "  Available      True    MinimumReplicasAvailable\n"
+        "  Progressing    True    NewReplicaSetAvailable\n"
+    ) in runner.run_line("kubectl describe deployment web")
+    created = progressing()["lastTransitionTime"]
+
+    runner.run_line("kubectl set image deployment/web nginx=nginx:1.26")
+    updates = set()
+    for _ in range(15):
+        runner.run_line("sim advance 1s")
+        if progressing()["reason"] == "ReplicaSetUpdated":
+            updates.add(progressing()["lastUpdateTime"])
+            assert progressing()["lastTransitionTime"] == created  # still True all along
+    assert len(updates) > 1  # each sign of progress renewed it
+    runner.run_line("kubectl rollout status deployment/web")
+    assert [c[0] for c in conditions()] == ["Available", "Progressing"]
+
+    # A scale-up is no rollout: Progressing stays; Available goes False, then True, each
+    # time moving to the end of the list.
+    finished = progressing()
+    runner.run_line("kubectl scale deployment web --replicas=10")
+    assert conditions() == [
+        ("Progressing", "True", "NewReplicaSetAvailable"),
+        ("Available", "False", "MinimumReplicasUnavailable"),
+    ]
+    runner.run_line("sim advance 1m")
+    assert conditions() == [
+        ("Progressing", "True", "NewReplicaSetAvailable"),
+        ("Available", "True", "MinimumReplicasAvailable"),
+    ]
+    assert progressing() == finished

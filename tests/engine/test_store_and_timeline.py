@@ -21,6 +21,28 @@ def test_every_write_bumps_the_resource_version_and_notifies_watchers():
     assert store.get("Pod", "default", "b")["metadata"]["resourceVersion"] == "2"
 
 
+def test_a_write_inside_a_handler_reaches_every_watcher_after_the_event_in_hand():
+    """Watchers see a kind's events in resourceVersion order, as client-go informers deliver
+    them. Before, a handler that deleted a pod while the MODIFIED event was being handed out
+    (the kubelet finishing a terminating pod that never ran) made later watchers see DELETED,
+    then MODIFIED: the scheduler's cache kept the gone pod, its cpu counted for ever."""
+    store = Store()
+
+    def kubelet(event, obj):
+        if event == "MODIFIED" and obj["metadata"].get("deletionTimestamp"):
+            store.remove("Pod", "default", obj["metadata"]["name"])
+
+    seen = []
+    store.watch("Pod", kubelet)
+    store.watch("Pod", lambda event, obj: seen.append(event))
+    obj = store.put(pod("a"), "ADDED")
+    obj["metadata"]["deletionTimestamp"] = "2026-01-05T09:00:00Z"
+    store.put(obj, "MODIFIED")
+    assert seen == ["ADDED", "MODIFIED", "DELETED"]
+    assert store.get("Pod", "default", "a") is None
+    assert store.resource_version == 3
+
+
 def test_changes_since_reports_only_newer_changes():
     store = Store()
     store.put(pod("a"), "ADDED")

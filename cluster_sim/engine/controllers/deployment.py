@@ -403,8 +403,19 @@ class DeploymentController(Controller):
             self.ctx.api.touch(deployment)
 
     def _sync_progress(self, deployment: dict, old_status: dict, new_rs: dict) -> None:
+        """syncRolloutStatus (pkg/controller/deployment/progress.go): once the Progressing
+        condition says NewReplicaSetAvailable and every replica is updated, a resync (a
+        scale, a pod replaced) estimates no progress; otherwise complete, progressing or
+        timed out, in that order."""
         rs_name = new_rs["metadata"]["name"]
         status = deployment["status"]
+        current = _condition(deployment, "Progressing")
+        if (
+            status.get("replicas", 0) == status.get("updatedReplicas", 0)
+            and current is not None
+            and current.get("reason") == "NewReplicaSetAvailable"
+        ):
+            return
         if du.is_complete(deployment):
             self._set_progressing(
                 deployment,
@@ -413,16 +424,18 @@ class DeploymentController(Controller):
                 f'ReplicaSet "{rs_name}" has successfully progressed.',
             )
             return
-        progressed = any(
-            status.get(f, 0) > old_status.get(f, 0)
-            for f in ("updatedReplicas", "readyReplicas", "availableReplicas")
-        ) or status.get("replicas", 0) < old_status.get("replicas", 0)
-        current = _condition(deployment, "Progressing")
-        if progressed or current is None or current.get("reason") == "NewReplicaSetAvailable":
-            self._set_progressing(
-                deployment, "True", "ReplicaSetUpdated", f'ReplicaSet "{rs_name}" is progressing.'
+        if _progressed(old_status, status):
+            # Progressing is replaced even when its reason stays ReplicaSetUpdated, so that
+            # lastUpdateTime records the latest progress (the deadline counts from it).
+            self._replace_condition(
+                deployment,
+                "Progressing",
+                "True",
+                "ReplicaSetUpdated",
+                f'ReplicaSet "{rs_name}" is progressing.',
+                keep_transition=current is not None and current["status"] == "True",
             )
-        current = _condition(deployment, "Progressing")
+            current = _condition(deployment, "Progressing")
         deadline_s = deployment["spec"].get("progressDeadlineSeconds")
         if (
             deadline_s is None
@@ -447,32 +460,52 @@ class DeploymentController(Controller):
         self._set_condition(deployment, "Progressing", status, reason, message)
 
     def _set_condition(self, deployment, kind, status, reason, message) -> None:
-        now = rfc3339(self.ctx.now_ms)
-        conditions = deployment.setdefault("status", {}).setdefault("conditions", [])
+        """SetDeploymentCondition (pkg/controller/deployment/util/deployment_util.go).
+
+        Nothing changes while status and reason stay the same (not even the message).
+        Otherwise the old condition is filtered out and the new one appended, keeping
+        lastTransitionTime when only the reason changed. Conditions so end up in the order
+        they last changed: a finished rollout describes as Available, then Progressing, as
+        on kubernetes.io's Deployments page (concepts/workloads/controllers/deployment).
+        """
         current = _condition(deployment, kind)
-        if current is None:
-            conditions.append(
-                {
-                    "lastTransitionTime": now,
-                    "lastUpdateTime": now,
-                    "message": message,
-                    "reason": reason,
-                    "status": status,
-                    "type": kind,
-                }
-            )
+        if current is not None and current["status"] == status and current["reason"] == reason:
             return
-        if (
-            current["status"] == status
-            and current["reason"] == reason
-            and current["message"] == message
-        ):
-            return
-        if current["status"] != status:
-            current["lastTransitionTime"] = now
-        current.update(
-            {"lastUpdateTime": now, "message": message, "reason": reason, "status": status}
+        keep = current is not None and current["status"] == status
+        self._replace_condition(deployment, kind, status, reason, message, keep_transition=keep)
+
+    def _replace_condition(
+        self, deployment, kind, status, reason, message, *, keep_transition: bool
+    ) -> None:
+        """filterOutCondition + append: the condition moves to the end of the list."""
+        now = rfc3339(self.ctx.now_ms)
+        current = _condition(deployment, kind)
+        transition = current["lastTransitionTime"] if current and keep_transition else now
+        conditions = deployment.setdefault("status", {}).setdefault("conditions", [])
+        conditions[:] = [c for c in conditions if c["type"] != kind]
+        conditions.append(
+            {
+                "lastTransitionTime": transition,
+                "lastUpdateTime": now,
+                "message": message,
+                "reason": reason,
+                "status": status,
+                "type": kind,
+            }
         )
+
+
+def _progressed(old: dict, new: dict) -> bool:
+    """DeploymentProgressing (deployment_util.go): more updated, ready or available replicas,
+    or fewer old ones (replicas not yet updated) than the status the sync started from."""
+    old_old = old.get("replicas", 0) - old.get("updatedReplicas", 0)
+    new_old = new.get("replicas", 0) - new.get("updatedReplicas", 0)
+    return (
+        new.get("updatedReplicas", 0) > old.get("updatedReplicas", 0)
+        or new_old < old_old
+        or new.get("readyReplicas", 0) > old.get("readyReplicas", 0)
+        or new.get("availableReplicas", 0) > old.get("availableReplicas", 0)
+    )
 
 
 def _condition(obj: dict, kind: str) -> dict | None:
