@@ -558,14 +558,7 @@ class Kubelet:
                 f'Container image "{image}" already present on machine',
                 container.name,
             )
-            self._later_for(
-                container,
-                self._scaled(CONTAINER_CREATE_MS),
-                self._create_container,
-                runtime,
-                container,
-                ref,
-            )
+            self._create_after_pull(runtime, container, ref)
             return
         self._event(pod, NORMAL, "Pulling", f'Pulling image "{image}"', container.name)
         now = self.ctx.now_ms
@@ -586,6 +579,17 @@ class Kubelet:
         waited = finished - now
         self._later_for(container, waited, self._pulled, runtime, container, ref, duration, waited)
 
+    def _create_after_pull(self, runtime, container, ref) -> None:
+        """The image is there: the runtime creates the container a moment later."""
+        self._later_for(
+            container,
+            self._scaled(CONTAINER_CREATE_MS),
+            self._create_container,
+            runtime,
+            container,
+            ref,
+        )
+
     def _pulled(self, runtime, container, ref, duration, waited) -> None:
         pod = self._pod(runtime)
         if pod is None or runtime.terminating:
@@ -602,14 +606,7 @@ class Kubelet:
             container.name,
         )
         container.image_backoff_ms = 0
-        self._later_for(
-            container,
-            self._scaled(CONTAINER_CREATE_MS),
-            self._create_container,
-            runtime,
-            container,
-            ref,
-        )
+        self._create_after_pull(runtime, container, ref)
 
     def _pull_failed(self, runtime, container, error) -> None:
         pod = self._pod(runtime)

@@ -8,7 +8,6 @@ prints them: kubectl's main() hands every cobra error to cmdutil.CheckErr, which
 flag error function adds `See 'kubectl <command> --help' for usage.` (templates.FlagErrorFunc).
 """
 
-import shlex
 from dataclasses import dataclass, field
 
 from ..manifests.errors import go_quote
@@ -96,13 +95,6 @@ class Invocation:
     def sub(self) -> str | None:
         """The subcommand (`status` for `rollout status`), None for a leaf command."""
         return self.path.split(" ", 1)[1] if " " in self.path else None
-
-
-def split_command(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError as error:
-        raise UsageError(f"error: {error}") from error
 
 
 def parse(words: list[str]) -> Invocation:

@@ -1302,11 +1302,10 @@ def _visit_errors(errors_seen: list[str]) -> list[str]:
     return errors_seen
 
 
-def label(cluster, inv: Invocation, read_file=None) -> str:
-    """kubectl label (label.go): add key=value, overwrite with --overwrite, remove with key-."""
-    strategy = dry_run_strategy(inv)
-    resources, pairs = _resources_and_pairs(inv.args, "label")
-    new, remove = _parse_labels(pairs)
+def _metadata_update_args(inv: Invocation, noun: str, parse_pairs):
+    """label.go / annotate.go Complete and Validate: (resources, new pairs, keys to remove)."""
+    resources, pairs = _resources_and_pairs(inv.args, noun)
+    new, remove = parse_pairs(pairs)
     if inv.flag("all") and inv.flag("selector"):
         raise UsageError("error: cannot set --all and --selector at the same time")
     if not resources:
@@ -1314,7 +1313,14 @@ def label(cluster, inv: Invocation, read_file=None) -> str:
             "error: one or more resources must be specified as <resource> <name> or <resource>/<name>"
         )
     if not new and not remove:
-        raise UsageError("error: at least one label update is required")
+        raise UsageError(f"error: at least one {noun} update is required")
+    return resources, new, remove
+
+
+def label(cluster, inv: Invocation, read_file=None) -> str:
+    """kubectl label (label.go): add key=value, overwrite with --overwrite, remove with key-."""
+    strategy = dry_run_strategy(inv)
+    resources, new, remove = _metadata_update_args(inv, "label", _parse_labels)
     overwrite = bool(inv.flag("overwrite"))
     lines, failures = [], []
     for obj in _select_objects(cluster, inv, resources):
@@ -1363,16 +1369,7 @@ def label(cluster, inv: Invocation, read_file=None) -> str:
 def annotate(cluster, inv: Invocation, read_file=None) -> str:
     """kubectl annotate (annotate.go); kubernetes.io/change-cause may always be overwritten."""
     strategy = dry_run_strategy(inv)
-    resources, pairs = _resources_and_pairs(inv.args, "annotation")
-    new, remove = _parse_annotations(pairs)
-    if inv.flag("all") and inv.flag("selector"):
-        raise UsageError("error: cannot set --all and --selector at the same time")
-    if not resources:
-        raise UsageError(
-            "error: one or more resources must be specified as <resource> <name> or <resource>/<name>"
-        )
-    if not new and not remove:
-        raise UsageError("error: at least one annotation update is required")
+    resources, new, remove = _metadata_update_args(inv, "annotation", _parse_annotations)
     lines, failures = [], []
     for obj in _select_objects(cluster, inv, resources):
         if isinstance(obj, str):

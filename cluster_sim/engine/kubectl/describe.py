@@ -8,6 +8,7 @@ Objects are API-shaped dicts; `events` are core/v1 Event dicts for the object (N
 the Events section, as `--show-events=false` does).
 """
 
+from ..defaults import qos_class
 from ..timefmt import describe_time
 from .printers import (
     Quantity,
@@ -545,36 +546,7 @@ def describe_pod_template(template: dict | None) -> str:
 
 def pod_qos_class(pod: dict) -> str:
     """qos.GetPodQOS: status.qosClass when set, else computed from cpu/memory resources."""
-    if pod.get("status", {}).get("qosClass"):
-        return pod["status"]["qosClass"]
-    spec = pod.get("spec", {})
-    requests: dict[str, Quantity] = {}
-    limits: dict[str, Quantity] = {}
-    guaranteed = True
-    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
-        resources = container.get("resources") or {}
-        for name, raw in (resources.get("requests") or {}).items():
-            q = Quantity.parse(raw)
-            if name in ("cpu", "memory") and q.value > 0:
-                requests[name] = requests[name] + q if name in requests else q
-        found = set()
-        for name, raw in (resources.get("limits") or {}).items():
-            q = Quantity.parse(raw)
-            if name in ("cpu", "memory") and q.value > 0:
-                found.add(name)
-                limits[name] = limits[name] + q if name in limits else q
-        if not {"cpu", "memory"} <= found:
-            guaranteed = False
-    if not requests and not limits:
-        return "BestEffort"
-    if guaranteed:
-        for name, req in requests.items():
-            if name not in limits or limits[name].value != req.value:
-                guaranteed = False
-                break
-    if guaranteed and len(requests) == len(limits):
-        return "Guaranteed"
-    return "Burstable"
+    return pod.get("status", {}).get("qosClass") or qos_class(pod.get("spec", {}))
 
 
 def describe_pod(pod: dict, events: list[dict] | None, now_ms: int) -> str:
