@@ -7,20 +7,27 @@ holds the two to identical choices, reasons and scores):
   and the static scores (TaintToleration, NodeAffinity) are computed by the very
   same plugin objects, once per pod *signature* and node, and cached until that
   node's labels, taints or schedulability change;
-- what changes with every binding (NodeResourcesFit, LeastAllocated,
-  BalancedAllocation, PodTopologySpread counts, ImageLocality) is arithmetic over
-  one array slot per node, kept up to date as pods come and go.
+- NodeResourcesFit's filter and score and BalancedAllocation are computed by the
+  plugin objects too, once per request *shape* and node, and recomputed for a node
+  only after a pod came or went there (pods of one Deployment share one shape);
+- PodTopologySpread counts and ImageLocality are arithmetic over one array slot per
+  node, kept up to date as pods come and go.
+
+Only the sampled candidates (numFeasibleNodesToFind of them) are scored. A record
+keeps the best ten nodes' scores (KeptScores) for the why-panels; upstream keeps
+none once the cycle ends.
 
 Pods that ask for host ports, and nodes with zone labels, take the plugin path.
 """
 
 import json
+import math
 
 import numpy as np
 
 from . import plugins
 from .framework import MAX_NODE_SCORE, UNRESOLVABLE, CycleState
-from .record import TOP_SCORED_KEPT, SchedulingRecord
+from .record import TOP_SCORED_KEPT, KeptScores, SchedulingRecord
 
 STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
 
@@ -63,11 +70,46 @@ class _SignatureCache:
 
     def __init__(self, size: int):
         self.generation = np.full(size, -1, dtype=np.int64)
+        self.version = -1  # the table's static_version when last brought up to date
         self.failure = np.zeros(size, dtype=np.int32)  # 0 = passes; else index into failures
+        self.ok = np.zeros(size, dtype=bool)
         self.taint_raw = np.zeros(size, dtype=np.int64)
         self.affinity_raw = np.zeros(size, dtype=np.int64)
+        self.taint_any = self.affinity_any = False
         self.failures: list = [None]
         self.failure_index: dict = {}
+
+
+class _RequestShape:
+    """NodeResourcesFit's filter and the two resource scores for one request shape, per node slot.
+
+    They read only what the pod asks for and the node's allocatable and usage, so
+    pods of one shape share them; a slot is recomputed only after its node changed.
+    """
+
+    def __init__(self, state: CycleState, size: int):
+        # requests and nonzero requests are all these plugins read from the state
+        self.state = CycleState(
+            pod={}, requests=dict(state.requests), nonzero=state.nonzero, total_nodes=0
+        )
+        self.fits = np.zeros(size, dtype=bool)
+        self.least = np.zeros(size, dtype=np.int64)
+        self.balanced = np.zeros(size, dtype=np.int64)
+        self.stale: set[int] = set(range(size))
+
+    def refresh(self, table: "NodeTable", fit, balanced) -> None:
+        if not self.stale:
+            return
+        state, nodes, names = self.state, table.cache.nodes, table.names
+        for slot in self.stale:
+            info = nodes[names[slot]]
+            self.fits[slot] = fit.filter(state, info) is None
+            self.least[slot] = fit.score(state, info)
+            self.balanced[slot] = balanced.score(state, info)
+        self.stale.clear()
+
+
+SHAPES_KEPT = 32
 
 
 class NodeTable:
@@ -78,6 +120,9 @@ class NodeTable:
         self.index: dict[str, int] = {}
         self._static_keys: dict[str, str] = {}
         self._signatures: dict[str, _SignatureCache] = {}
+        self._shapes: dict[tuple, _RequestShape] = {}
+        self.static_version = 0
+        self._spread_weights = np.zeros(0, dtype=np.int64)
         self._owner_arrays: dict[str, np.ndarray] = {}
         cache.count_listener = self._owner_count_changed
 
@@ -110,12 +155,13 @@ class NodeTable:
         if self._static_keys.get(name) != key:
             self._static_keys[name] = key
             self.static_generation[slot] += 1
+            self.static_version += 1
         self._load_slot(slot, info)
 
     def usage_changed(self, name: str) -> None:
         slot = self.index.get(name)
         if slot is not None and not self.dirty:
-            self._load_slot(slot, self.cache.nodes[name])
+            self._load_usage(slot, self.cache.nodes[name])
 
     def has_zones(self) -> bool:
         return self._zones
@@ -130,10 +176,11 @@ class NodeTable:
         self.allocatable: dict[str, np.ndarray] = {}
         self.requested: dict[str, np.ndarray] = {}
         self.pod_count = np.zeros(size, dtype=np.int64)
-        self.nonzero_cpu = np.zeros(size, dtype=np.int64)
-        self.nonzero_memory = np.zeros(size, dtype=np.int64)
         self._images: dict[str, np.ndarray] = {}
         self._signatures.clear()
+        self._shapes.clear()
+        self._spread_weights = np.zeros(0, dtype=np.int64)
+        self.static_version += 1
         self._zones = False
         self._owner_arrays = {}
         for owner, per_node in self.cache.owner_counts.items():
@@ -154,12 +201,9 @@ class NodeTable:
             self.allocatable.setdefault(resource, np.zeros(size, dtype=np.int64))[slot] = amount
         for resource in self.allocatable:
             if resource not in info.allocatable:
-                self.allocatable[resource][slot] = 0
-        for resource, amount in info.requested.items():
-            self.requested.setdefault(resource, np.zeros(size, dtype=np.int64))[slot] = amount
-        self.pod_count[slot] = info.pod_count
-        self.nonzero_cpu[slot] = info.nonzero_cpu
-        self.nonzero_memory[slot] = info.nonzero_memory
+                # NodeResourcesFit's default when a node lists no pod capacity
+                self.allocatable[resource][slot] = 110 if resource == "pods" else 0
+        self._load_usage(slot, info)
         for image in info.images:
             self._images.setdefault(image, np.zeros(size, dtype=bool))[slot] = True
         for image, present in self._images.items():
@@ -169,6 +213,37 @@ class NodeTable:
             plugins.PodTopologySpread.ZONE
         ) is not None:
             self._zones = True
+
+    def _load_usage(self, slot: int, info) -> None:
+        requested = self.requested
+        for resource, amount in info.requested.items():
+            array = requested.get(resource)
+            if array is None:
+                array = requested[resource] = np.zeros(len(self.names), dtype=np.int64)
+            array[slot] = amount
+        self.pod_count[slot] = len(info.pods)
+        for shape in self._shapes.values():
+            shape.stale.add(slot)
+
+    def request_shape(self, state: CycleState, fit, balanced) -> _RequestShape:
+        key = (tuple(state.requests.items()), state.nonzero)
+        shape = self._shapes.get(key)
+        if shape is None:
+            if len(self._shapes) >= SHAPES_KEPT:
+                del self._shapes[next(iter(self._shapes))]  # the oldest
+            shape = self._shapes[key] = _RequestShape(state, len(self.names))
+        shape.refresh(self, fit, balanced)
+        return shape
+
+    def spread_weights(self, most: int) -> np.ndarray:
+        """round(k * log(nodes + 2)) for k = 0..most: PodTopologySpread's raw score per count."""
+        if len(self._spread_weights) <= most:
+            size = max(2 * most, 128)
+            weight = math.log(len(self.names) + 2)  # the plugin path's very float
+            self._spread_weights = np.round(np.arange(size, dtype=np.float64) * weight).astype(
+                np.int64
+            )
+        return self._spread_weights
 
     def image_presence(self, name: str) -> np.ndarray | None:
         return self._images.get(name)
@@ -180,6 +255,8 @@ class NodeTable:
         if cached is None:
             cached = _SignatureCache(len(self.names))
             self._signatures[signature] = cached
+        if cached.version == self.static_version:
+            return cached
         stale = np.flatnonzero(cached.generation != self.static_generation)
         for slot in stale.tolist():
             info = self.cache.nodes[self.names[slot]]
@@ -200,6 +277,11 @@ class NodeTable:
             cached.taint_raw[slot] = taint.score(state, info)
             cached.affinity_raw[slot] = affinity.score(state, info)
             cached.generation[slot] = self.static_generation[slot]
+        cached.version = self.static_version
+        if len(stale):
+            cached.ok = cached.failure == 0
+            cached.taint_any = bool(cached.taint_raw.any())
+            cached.affinity_any = bool(cached.affinity_raw.any())
         return cached
 
 
@@ -210,38 +292,14 @@ def schedule_batch(scheduler, state: CycleState, record: SchedulingRecord, start
     static_filters = [p for p in scheduler.filters if p.name in STATIC_FILTERS]
     taint, affinity = scheduler.filters[2], scheduler.filters[3]
     sig = table.signature_cache(pod_signature(state.pod), state, static_filters, taint, affinity)
-
-    # NodeResourcesFit's filter, for every node at once
-    pods_allowed = table.allocatable.get("pods")
-    too_many = table.pod_count + 1 > (pods_allowed if pods_allowed is not None else 110)
-    insufficient = []
-    for resource, amount in state.requests.items():
-        if amount == 0:
-            continue
-        allocatable = table.allocatable.get(resource)
-        requested = table.requested.get(resource)
-        free = (allocatable if allocatable is not None else 0) - (
-            requested if requested is not None else 0
-        )
-        insufficient.append((f"Insufficient {resource}", amount > free))
-    fit_fails = too_many
-    for _, mask in insufficient:
-        fit_fails = fit_fails | mask
-    static_ok = sig.failure == 0
-    feasible = static_ok & ~fit_fails
+    shape = table.request_shape(state, scheduler.filters[5], scheduler.scorers[4])
+    feasible = sig.ok & shape.fits
 
     # Evaluate nodes from `start` round the ring, stopping once `wanted` fit.
-    rotated = np.concatenate((feasible[start:], feasible[:start])) if start else feasible
-    positions = np.flatnonzero(rotated)
-    if len(positions) >= wanted:
-        evaluated = int(positions[wanted - 1]) + 1
-        positions = positions[:wanted]
-    else:
-        evaluated = total
-    if evaluated - len(positions):  # some evaluated nodes were rejected: say why
+    candidates, evaluated = _first_feasible(feasible, start, wanted)
+    if evaluated - len(candidates):  # some evaluated nodes were rejected: say why
         seen = np.arange(start, start + evaluated) % total
-        _count_reasons(record, sig, seen, static_ok, too_many, insufficient)
-    candidates = (positions + start) % total if start else positions
+        _count_reasons(record, table, state, sig, seen)
     record.evaluated_nodes = evaluated
     record.detail_trimmed = True
     if len(candidates) == 0:
@@ -250,10 +308,26 @@ def schedule_batch(scheduler, state: CycleState, record: SchedulingRecord, start
         name = table.names[int(candidates[0])]
         record.scores[name] = ()
         return name, evaluated
-    return _score_and_pick(scheduler, state, record, sig, candidates), evaluated
+    return _score_and_pick(scheduler, state, record, sig, shape, candidates), evaluated
 
 
-def _count_reasons(record, sig, seen, static_ok, too_many, insufficient) -> None:
+def _first_feasible(feasible: np.ndarray, start: int, wanted: int) -> tuple[np.ndarray, int]:
+    """Slots of the first `wanted` feasible nodes from `start` round the ring, and how many
+    nodes that walk evaluated."""
+    total = len(feasible)
+    head = np.flatnonzero(feasible[start:]) + start
+    if len(head) >= wanted:
+        head = head[:wanted]
+        return head, int(head[-1]) - start + 1
+    tail = np.flatnonzero(feasible[:start])
+    needed = wanted - len(head)
+    if len(tail) >= needed:
+        tail = tail[:needed]
+        return np.concatenate((head, tail)), total - start + int(tail[-1]) + 1
+    return np.concatenate((head, tail)), total
+
+
+def _count_reasons(record, table, state, sig, seen) -> None:
     static_codes = sig.failure[seen]
     failed = static_codes[static_codes > 0]
     for code, count in zip(*np.unique(failed, return_counts=True), strict=True):
@@ -262,65 +336,46 @@ def _count_reasons(record, sig, seen, static_ok, too_many, insufficient) -> None
             record.reason_counts[reason] = record.reason_counts.get(reason, 0) + int(count)
         if failure.code == UNRESOLVABLE:
             record.unresolvable_nodes += int(count)
-    dynamic = seen[static_ok[seen]]
-    many = int(too_many[dynamic].sum())
+    # NodeResourcesFit's reasons for the nodes that passed the static filters
+    dynamic = seen[sig.ok[seen]]
+    pods_allowed = table.allocatable.get("pods")
+    allowed = pods_allowed[dynamic] if pods_allowed is not None else 110
+    many = int((table.pod_count[dynamic] + 1 > allowed).sum())
     if many:
         record.reason_counts["Too many pods"] = record.reason_counts.get("Too many pods", 0) + many
-    for reason, mask in insufficient:
-        count = int(mask[dynamic].sum())
+    for resource, amount in state.requests.items():
+        if amount == 0:
+            continue
+        allocatable = table.allocatable.get(resource)
+        requested = table.requested.get(resource)
+        free = (allocatable[dynamic] if allocatable is not None else 0) - (
+            requested[dynamic] if requested is not None else 0
+        )
+        count = int((amount > free).sum())
         if count:
+            reason = f"Insufficient {resource}"
             record.reason_counts[reason] = record.reason_counts.get(reason, 0) + count
 
 
-def _score_and_pick(scheduler, state, record, sig, candidates) -> str:
+def _score_and_pick(scheduler, state, record, sig, shape, candidates) -> str:
+    """Each score plugin's column (an array, or one number when every candidate scores the
+    same), weighted and summed; a random pick among the best, as selectHost does."""
     table: NodeTable = scheduler.table
     names = table.names
-    total_nodes = len(names)
-    scores: dict[str, np.ndarray] = {}
-
-    scores["TaintToleration"] = _normalize_default(sig.taint_raw[candidates], reverse=True)
-    scores["NodeAffinity"] = _normalize_default(sig.affinity_raw[candidates], reverse=False)
-
-    cpu, memory = state.nonzero
-    zeros = np.zeros(len(candidates), dtype=np.int64)
-    cap_cpu = (
-        table.allocatable.get("cpu", zeros)[candidates] if "cpu" in table.allocatable else zeros
-    )
-    cap_mem = (
-        table.allocatable.get("memory", zeros)[candidates]
-        if "memory" in table.allocatable
-        else zeros
-    )
-    used_cpu = table.nonzero_cpu[candidates] + cpu
-    used_mem = table.nonzero_memory[candidates] + memory
-    scores["NodeResourcesFit"] = (_least(cap_cpu, used_cpu) + _least(cap_mem, used_mem)) // 2
-
-    owner = plugins._controller_uid(state.pod)
-    owner_counts = table.owner_counts(owner) if owner else None
-    if owner_counts is None:
-        raw_spread = zeros  # no siblings placed yet: every node scores the same
-    else:
-        counts = owner_counts[candidates].astype(np.float64)
-        raw_spread = np.round(counts * np.log(total_nodes + 2)).astype(np.int64)
-    scores["PodTopologySpread"] = _normalize_spread(raw_spread)
-
-    f_cpu = np.where(
-        cap_cpu > 0, np.minimum(used_cpu / np.where(cap_cpu > 0, cap_cpu, 1), 1.0), 1.0
-    )
-    f_mem = np.where(
-        cap_mem > 0, np.minimum(used_mem / np.where(cap_mem > 0, cap_mem, 1), 1.0), 1.0
-    )
-    std = np.abs(f_cpu - f_mem) / 2
-    scores["NodeResourcesBalancedAllocation"] = ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
-
-    scores["ImageLocality"] = _image_locality(scheduler, state, candidates, total_nodes)
-
+    scores = {
+        "TaintToleration": _normalized_static(sig.taint_raw, sig.taint_any, candidates, True),
+        "NodeAffinity": _normalized_static(sig.affinity_raw, sig.affinity_any, candidates, False),
+        "NodeResourcesFit": shape.least[candidates],
+        "PodTopologySpread": _spread(table, state, candidates),
+        "NodeResourcesBalancedAllocation": shape.balanced[candidates],
+        "ImageLocality": _image_locality(scheduler, state, candidates, len(names)),
+    }
+    columns = [
+        scores[plugin.name] * plugins.SCORE_WEIGHTS[plugin.name] for plugin in scheduler.scorers
+    ]
     totals = np.zeros(len(candidates), dtype=np.int64)
-    weighted = {}
-    for plugin in scheduler.scorers:
-        value = scores[plugin.name] * plugins.SCORE_WEIGHTS[plugin.name]
-        weighted[plugin.name] = value
-        totals += value
+    for column in columns:
+        totals += column
     best = totals.max()
     winners = np.flatnonzero(totals == best)
     pick = (
@@ -329,20 +384,23 @@ def _score_and_pick(scheduler, state, record, sig, candidates) -> str:
         else int(winners[0])
     )
 
-    keep = np.arange(len(candidates))
-    if len(candidates) > TOP_SCORED_KEPT:
-        keep = np.lexsort((candidates, -totals))[:TOP_SCORED_KEPT]
-    columns = [weighted[plugin.name] for plugin in scheduler.scorers]
-    rows = np.column_stack((*columns, totals))[keep].tolist()
-    for node_slot, row in zip(candidates[keep].tolist(), rows, strict=True):
-        record.scores[names[node_slot]] = tuple(row)
+    if len(candidates) > TOP_SCORED_KEPT:  # the best, ties by node order
+        order = candidates - totals * len(names)
+        keep = np.argpartition(order, TOP_SCORED_KEPT - 1)[:TOP_SCORED_KEPT]
+        keep = keep[np.argsort(order[keep])]
+    else:
+        keep = np.arange(len(candidates))
+    rows = np.empty((len(keep), len(columns) + 1), dtype=np.int32)
+    for index, column in enumerate((*columns, totals)):
+        rows[:, index] = column[keep] if isinstance(column, np.ndarray) else column
+    record.scores = KeptScores(tuple(names[slot] for slot in candidates[keep].tolist()), rows)
     return names[int(candidates[pick])]
 
 
-def _least(capacity: np.ndarray, used: np.ndarray) -> np.ndarray:
-    ok = (capacity > 0) & (used <= capacity)
-    safe = np.where(capacity > 0, capacity, 1)
-    return np.where(ok, (capacity - used) * MAX_NODE_SCORE // safe, 0)
+def _normalized_static(raw: np.ndarray, any_nonzero: bool, candidates, reverse: bool):
+    if not any_nonzero:  # zero on every node: DefaultNormalizeScore's constant
+        return MAX_NODE_SCORE if reverse else 0
+    return _normalize_default(raw[candidates], reverse)
 
 
 def _normalize_default(raw: np.ndarray, reverse: bool) -> np.ndarray:
@@ -353,17 +411,26 @@ def _normalize_default(raw: np.ndarray, reverse: bool) -> np.ndarray:
     return MAX_NODE_SCORE - score if reverse else score
 
 
-def _normalize_spread(raw: np.ndarray) -> np.ndarray:
-    highest, lowest = raw.max(), raw.min()
-    if highest == 0:
-        return np.full(len(raw), MAX_NODE_SCORE, dtype=np.int64)
+def _spread(table, state, candidates):
+    owner = plugins._controller_uid(state.pod)
+    owner_counts = table.owner_counts(owner) if owner else None
+    if owner_counts is None:
+        return MAX_NODE_SCORE  # no siblings placed yet: every node scores the same
+    counts = owner_counts[candidates]
+    most = int(counts.max())
+    if most == 0:
+        return MAX_NODE_SCORE
+    weighted = table.spread_weights(most)
+    raw = weighted[counts]
+    # rounding k * weight never decreases as k grows: the extremes come from the counts'
+    highest, lowest = int(weighted[most]), int(weighted[int(counts.min())])
     return MAX_NODE_SCORE * (highest + lowest - raw) // highest
 
 
-def _image_locality(scheduler, state, candidates, total_nodes) -> np.ndarray:
+def _image_locality(scheduler, state, candidates, total_nodes):
     locality = scheduler.scorers[-1]
     containers = state.pod["spec"].get("containers", [])
-    sums = np.zeros(len(candidates), dtype=np.int64)
+    present = []
     for container in containers:
         info = locality._image_info(container.get("image", ""))
         if info is None:
@@ -372,8 +439,13 @@ def _image_locality(scheduler, state, candidates, total_nodes) -> np.ndarray:
         if presence is None:
             continue
         spread = scheduler._nodes_with_image(info[0]) / max(total_nodes, 1)
-        sums += np.where(presence[candidates], int(info[1] * spread), 0)
+        present.append((presence, int(info[1] * spread)))
     low = plugins.ImageLocality.MIN_THRESHOLD
     high = plugins.ImageLocality.MAX_CONTAINER_THRESHOLD * max(len(containers), 1)
+    if sum(size for _, size in present) <= low:
+        return 0  # below the threshold on every node
+    sums = np.zeros(len(candidates), dtype=np.int64)
+    for presence, size in present:
+        sums += np.where(presence[candidates], size, 0)
     clamped = np.minimum(np.maximum(sums, low), high)
     return MAX_NODE_SCORE * (clamped - low) // (high - low)

@@ -1,6 +1,9 @@
 """What the scheduler decided for a pod, and why: read by `describe` and the UI's why-panels."""
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # Above this many evaluated nodes we keep the rejection histogram and the best
 # nodes' scores, not every node's line: a 5,000-node cluster would otherwise
@@ -18,7 +21,34 @@ SCORE_PLUGINS = (
 )
 
 
-@dataclass
+class KeptScores(Mapping):
+    """node -> weighted scores and total for the best nodes, held as one small int array.
+
+    A large cluster keeps a record per pod; as a dict of tuples each would be a dozen
+    objects for the garbage collector to walk, as an array it is one.
+    """
+
+    __slots__ = ("_nodes", "_rows")
+
+    def __init__(self, nodes: tuple[str, ...], rows: np.ndarray):
+        self._nodes = nodes
+        self._rows = rows
+
+    def __getitem__(self, node: str) -> tuple[int, ...]:
+        try:
+            row = self._nodes.index(node)
+        except ValueError:
+            raise KeyError(node) from None
+        return tuple(self._rows[row].tolist())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
+@dataclass(slots=True)
 class SchedulingRecord:
     namespace: str
     pod_name: str
@@ -31,7 +61,7 @@ class SchedulingRecord:
     rejected: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # node -> weighted score per SCORE_PLUGINS, then the total; () for a lone
     # feasible node, which upstream does not score at all
-    scores: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scores: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     reason_counts: dict[str, int] = field(default_factory=dict)
     # nodes rejected for reasons preemption cannot fix (UnschedulableAndUnresolvable)
     unresolvable_nodes: int = 0
