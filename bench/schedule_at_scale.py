@@ -8,6 +8,7 @@ Issue target: 150,000 pods onto 5,000 nodes at >= 2,000 pods/s within 2 GiB.
 import argparse
 
 from bench.common import Stopwatch, machine, peak_rss_mib
+from cluster_sim import gc_policy
 from cluster_sim.engine.cluster import Cluster
 from cluster_sim.engine.podutil import TERMINAL_PHASES
 
@@ -17,7 +18,14 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--pods", type=int, default=150000)
     parser.add_argument("--per-deployment", type=int, default=5000)
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="leave CPython's collector as it is, without the policy the server and runner use",
+    )
     args = parser.parse_args()
+    if not args.default_gc:
+        gc_policy.install()
 
     cluster = Cluster(seed=1)
     with Stopwatch() as nodes_clock:
@@ -46,6 +54,7 @@ def main() -> None:
     )
     total = create_clock.seconds + clock.seconds
     print(f"machine: {machine()}")
+    print(f"garbage collector: {'CPython default' if args.default_gc else 'gc_policy'}")
     print(f"nodes: {args.nodes} added in {nodes_clock.seconds:.1f}s")
     print(f"pods: {args.pods} created by Deployments/ReplicaSets in {create_clock.seconds:.1f}s")
     print(

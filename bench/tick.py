@@ -24,6 +24,7 @@ import time
 
 from bench.common import Stopwatch, machine, peak_rss_mib
 from bench.schedule_at_scale import _deployment
+from cluster_sim import gc_policy
 from cluster_sim.engine import podutil
 from cluster_sim.engine.cluster import Cluster
 from cluster_sim.engine.timefmt import MINUTE, SECOND
@@ -52,7 +53,14 @@ def main() -> None:
     parser.add_argument("--pods", type=int, default=100)
     parser.add_argument("--workload", choices=("pause", "web"), default="pause")
     parser.add_argument("--seconds", type=int, default=300, help="simulated seconds to time")
+    parser.add_argument(
+        "--default-gc",
+        action="store_true",
+        help="leave CPython's collector as it is, without the policy the server and runner use",
+    )
     args = parser.parse_args()
+    if not args.default_gc:
+        gc_policy.install()
 
     cluster = Cluster(seed=1)
     with Stopwatch() as build:
@@ -79,6 +87,7 @@ def main() -> None:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     print(f"machine: {machine()}")
+    print(f"garbage collector: {'CPython default' if args.default_gc else 'gc_policy'}")
     print(
         f"cluster: {args.nodes} nodes, {args.pods} pods ({args.workload}), "
         f"{index} Services; built and started in {build.seconds:.1f}s"

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cluster_sim import gc_policy
 from cluster_sim.engine.script import run_script
 
 
@@ -15,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--profile", choices=["realistic", "fast"], default="realistic")
     args = parser.parse_args(argv)
+    gc_policy.install()
     try:
         if args.script == "-":
             text, base = sys.stdin.buffer.read().decode("utf-8"), Path.cwd()

@@ -4,6 +4,11 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from cluster_sim import gc_policy
+
+# The server holds learners' clusters for as long as it runs: see gc_policy.
+gc_policy.install()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterlab.settings.dev")
 django_asgi_app = get_asgi_application()
 
