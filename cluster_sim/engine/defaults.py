@@ -33,6 +33,17 @@ def default_pod_spec(spec: dict) -> None:
 def _canonical(value):
     """resource.Quantity round-trips through its canonical string: `1` -> "1", `0.5` -> "500m",
     `1024Mi` -> "1Gi", as `kubectl get -o yaml` shows what the API server stored."""
+    if isinstance(value, str | int | float):
+        return _canonical_scalar(value)  # every pod of a template repeats the same few
+    return _canonical_uncached(value)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are different inputs
+def _canonical_scalar(value):
+    return _canonical_uncached(value)
+
+
+def _canonical_uncached(value):
     try:
         return str(Quantity.parse(value))
     except (ValueError, TypeError):

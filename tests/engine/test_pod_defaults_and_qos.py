@@ -11,8 +11,10 @@
   (pkg/apis/core/helper/qos/qos.go): only cpu and memory count.
 """
 
+import pytest
+
 from cluster_sim.engine.cluster import Cluster
-from cluster_sim.engine.defaults import qos_class
+from cluster_sim.engine.defaults import default_pod_spec, qos_class
 from cluster_sim.engine.script import ScriptRunner
 
 DEPLOYMENT = """apiVersion: apps/v1
@@ -111,3 +113,26 @@ def test_a_gpu_only_pod_is_best_effort_in_its_status():
     assert "QoS Class:                   BestEffort" in runner.run_line(
         "kubectl describe pod train"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("1024Mi", "1Gi"),
+        (0.5, "500m"),
+        (1, "1"),
+        (1.0, "1"),
+        ("1000m", "1"),
+        (True, True),  # not a quantity: left for validation to report
+        (["1"], ["1"]),
+    ],
+)
+def test_requests_are_stored_in_canonical_form(written, stored):
+    for _ in range(2):  # the second time from the cache
+        spec = {
+            "containers": [
+                {"name": "a", "image": "nginx", "resources": {"requests": {"cpu": written}}}
+            ]
+        }
+        default_pod_spec(spec)
+        assert spec["containers"][0]["resources"]["requests"]["cpu"] == stored
