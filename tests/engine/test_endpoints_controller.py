@@ -109,3 +109,89 @@ def test_an_external_name_service_gets_no_endpoint_slices():
     )
     runner.run_line("sim advance 5s")
     assert slices(cluster) == []
+
+
+NEVER_READY = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: peers
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: peers}
+  template:
+    metadata:
+      labels: {app: peers}
+    spec:
+      containers:
+      - name: app
+        image: busybox:1.36
+        command: ['sleep', '3600']
+        readinessProbe:
+          exec:
+            command: ['cat', '/tmp/ready']
+"""
+
+
+def test_publish_not_ready_addresses_lists_unready_and_terminating_pods_as_ready():
+    """kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
+    (publishNotReadyAddresses: "endpoints ... should disregard any indications of
+    ready/not-ready"); conditions as the EndpointSlice controller's podToEndpoint sets them."""
+    runner = ScriptRunner(Cluster(seed=3, profile="fast"))
+    runner.run_line("sim node add node-1 --cpu 4 --memory 8Gi")
+    runner.run_line("kubectl apply -f -", NEVER_READY)
+    plain = SERVICE.replace("name: web", "name: plain").replace("app: web", "app: peers")
+    runner.run_line("kubectl apply -f -", plain)
+    published = plain.replace("name: plain", "name: peers").replace(
+        "spec:\n", "spec:\n  publishNotReadyAddresses: true\n"
+    )
+    runner.run_line("kubectl apply -f -", published)
+    runner.run_line("sim advance 1m")
+    cluster = runner.cluster
+    pod_ips = sorted(p["status"]["podIP"] for p in cluster.store.list("Pod", "default"))
+    assert not ready_pod_ips(cluster)
+
+    def endpoints(name):
+        subset = cluster.store.get("Endpoints", "default", name)["subsets"][0]
+        return (
+            sorted(a["ip"] for a in subset.get("addresses", [])),
+            sorted(a["ip"] for a in subset.get("notReadyAddresses", [])),
+        )
+
+    def conditions(name):
+        (endpoint_slice,) = [
+            s
+            for s in slices(cluster)
+            if s["metadata"]["labels"]["kubernetes.io/service-name"] == name
+        ]
+        return sorted(
+            (e["addresses"][0], tuple(sorted(e["conditions"].items())))
+            for e in endpoint_slice["endpoints"]
+        )
+
+    assert endpoints("plain") == ([], pod_ips)
+    assert endpoints("peers") == (pod_ips, [])
+    assert {c for _, c in conditions("plain")} == {
+        (("ready", False), ("serving", False), ("terminating", False))
+    }
+    assert {c for _, c in conditions("peers")} == {
+        (("ready", True), ("serving", False), ("terminating", False))
+    }
+    assert "10.96." not in runner.run_line("kubectl get endpoints peers")  # lists pod IPs
+    assert pod_ips[0] in runner.run_line("kubectl get endpoints peers")
+
+    runner.run_line("kubectl delete pod --all --wait=false")
+    runner.run_line("sim advance 1s")  # terminating, within their grace period
+    terminating = sorted(
+        p["status"]["podIP"]
+        for p in cluster.store.list("Pod", "default")
+        if podutil.is_terminating(p)
+    )
+    assert set(pod_ips) <= set(terminating)
+    assert not set(pod_ips) & set(endpoints("plain")[0] + endpoints("plain")[1])
+    assert set(pod_ips) <= set(endpoints("peers")[0])
+    assert dict(conditions("peers"))[pod_ips[0]] == (
+        ("ready", True),
+        ("serving", False),
+        ("terminating", True),
+    )

@@ -2,7 +2,10 @@
 
 Ready pods are `addresses`; pods that are not ready go to `notReadyAddresses`
 (Endpoints) or have `ready: false` (EndpointSlice). kube-proxy routes only to
-ready ones, which is why a Service keeps working while pods come and go.
+ready ones, which is why a Service keeps working while pods come and go. A Service
+with `publishNotReadyAddresses: true` (headless Services of StatefulSets use it for
+peer discovery) lists every pod as ready, terminating ones included
+(ShouldPodBeInEndpoints and podToEndpoint upstream).
 
 Each Service's matching pods are kept from pod watch events, so a pod change costs
 the Services that select it, not a pass over the namespace. Limits as upstream:
@@ -32,22 +35,26 @@ ServiceKey = tuple[str, str]
 class _Entry:
     """One selected pod as both APIs show it, and what decides where it goes."""
 
-    __slots__ = ("name", "ip", "ready", "terminating", "address", "endpoint", "facts")
+    __slots__ = ("name", "ip", "listed", "ready", "address", "endpoint", "facts")
 
-    def __init__(self, pod: dict) -> None:
+    def __init__(self, pod: dict, publish_not_ready: bool) -> None:
         self.name = pod["metadata"]["name"]
         self.ip = pod["status"]["podIP"]
-        self.ready = podutil.is_ready(pod)
-        self.terminating = podutil.is_terminating(pod)
+        serving = podutil.is_ready(pod)
+        terminating = podutil.is_terminating(pod)
+        # Endpoints leave out terminating pods, and list a pod under `addresses` when it
+        # is ready; a Service that publishes not-ready addresses lists every pod there
+        self.listed = publish_not_ready or not terminating
+        self.ready = publish_not_ready or serving
         node = pod["spec"].get("nodeName")
-        self.facts = (self.ip, self.ready, self.terminating, node, pod["metadata"]["uid"])
+        self.facts = (self.ip, serving, terminating, node, pod["metadata"]["uid"])
         self.address = {"ip": self.ip, "nodeName": node, "targetRef": _target_ref(pod)}
         self.endpoint = {
             "addresses": [self.ip],
             "conditions": {
-                "ready": self.ready and not self.terminating,
-                "serving": self.ready,
-                "terminating": self.terminating,
+                "ready": publish_not_ready or (serving and not terminating),
+                "serving": serving,
+                "terminating": terminating,
             },
             "nodeName": node,
             "targetRef": _target_ref(pod),
@@ -75,8 +82,9 @@ class _SortedAddresses:
 class _Selected:
     """What one Service selects, and where each pod sits in its Endpoints and slices."""
 
-    def __init__(self, selector: dict) -> None:
+    def __init__(self, selector: dict, publish_not_ready: bool) -> None:
         self.selector = dict(selector)
+        self.publish_not_ready = publish_not_ready
         self.entries: dict[str, _Entry] = {}  # pod name -> entry
         self.ready = _SortedAddresses()
         self.not_ready = _SortedAddresses()
@@ -93,11 +101,11 @@ class _Selected:
             return False
         if old is not None:
             del self.entries[name]
-            if not old.terminating:
+            if old.listed:
                 (self.ready if old.ready else self.not_ready).remove(old)
         if entry is not None:
             self.entries[name] = entry
-            if not entry.terminating:
+            if entry.listed:
                 (self.ready if entry.ready else self.not_ready).add(entry)
         return True
 
@@ -151,16 +159,21 @@ class EndpointsController(Controller):
         if not selector:
             self._selected.pop(key, None)
             return  # Services without selectors are managed by hand
+        publish = bool(service["spec"].get("publishNotReadyAddresses"))
         selected = self._selected.get(key)
-        if selected is None or selected.selector != selector:
-            selected = self._selected[key] = _Selected(selector)
+        if (
+            selected is None
+            or selected.selector != selector
+            or selected.publish_not_ready != publish
+        ):
+            selected = self._selected[key] = _Selected(selector, publish)
             changed = {
                 pod["metadata"]["name"]: None for pod in self.ctx.store.list("Pod", namespace)
             }
         moved = []
         for pod_name in changed:
             pod = self.ctx.store.get("Pod", namespace, pod_name)
-            entry = _Entry(pod) if pod is not None and _serves(pod, selector) else None
+            entry = _Entry(pod, publish) if pod is not None and _serves(pod, selector) else None
             if selected.put(pod_name, entry):
                 moved.append(pod_name)
         ports_changed = selected.ports != service["spec"].get("ports")
