@@ -7,9 +7,11 @@ scores) must match. 150+ nodes so both keep the same (trimmed) level of detail.
 
 import random
 
+import numpy as np
 import pytest
 
 from cluster_sim.engine.cluster import Cluster
+from cluster_sim.engine.scheduler import batch
 
 SIZES = [("2", "4Gi"), ("4", "8Gi"), ("8", "32Gi"), ("1", "2Gi")]
 TAINTS = [None, [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]]
@@ -91,3 +93,22 @@ def test_batch_cycle_matches_the_plugin_cycle(seed):
     for name in expected:
         assert actual[name] == expected[name], name
     assert any(data and data["reasonCounts"] for _, data in expected.values())  # failures exercised
+
+
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.5, 0.97, 1.0])
+def test_first_feasible_walks_the_ring_from_start(density):
+    plan = random.Random(int(density * 100))
+    for _ in range(200):
+        total = plan.randint(1, 700)
+        feasible = np.array([plan.random() < density for _ in range(total)], dtype=bool)
+        start, wanted = plan.randrange(total), plan.randint(1, 120)
+        expected, evaluated = [], 0
+        for offset in range(total):  # the plugin path's walk
+            evaluated += 1
+            if feasible[(start + offset) % total]:
+                expected.append((start + offset) % total)
+                if len(expected) == wanted:
+                    break
+        candidates, walked = batch._first_feasible(feasible, start, wanted)
+        assert candidates.tolist() == expected
+        assert walked == evaluated

@@ -95,17 +95,21 @@ class _RequestShape:
         self.fits = np.zeros(size, dtype=bool)
         self.least = np.zeros(size, dtype=np.int64)
         self.balanced = np.zeros(size, dtype=np.int64)
+        self.weighted_sum = np.zeros(size, dtype=np.int64)  # both scores, weighted, added
         self.stale: set[int] = set(range(size))
 
     def refresh(self, table: "NodeTable", fit, balanced) -> None:
         if not self.stale:
             return
         state, nodes, names = self.state, table.cache.nodes, table.names
+        fit_weight = plugins.SCORE_WEIGHTS[fit.name]
+        balanced_weight = plugins.SCORE_WEIGHTS[balanced.name]
         for slot in self.stale:
             info = nodes[names[slot]]
             self.fits[slot] = fit.filter(state, info) is None
-            self.least[slot] = fit.score(state, info)
-            self.balanced[slot] = balanced.score(state, info)
+            least = self.least[slot] = fit.score(state, info)
+            even = self.balanced[slot] = balanced.score(state, info)
+            self.weighted_sum[slot] = least * fit_weight + even * balanced_weight
         self.stale.clear()
 
 
@@ -122,7 +126,8 @@ class NodeTable:
         self._signatures: dict[str, _SignatureCache] = {}
         self._shapes: dict[tuple, _RequestShape] = {}
         self.static_version = 0
-        self._spread_weights = np.zeros(0, dtype=np.int64)
+        self._spread_raw = np.zeros(0, dtype=np.int64)
+        self._spread_scores: dict[tuple[int, int], np.ndarray] = {}
         self._owner_arrays: dict[str, np.ndarray] = {}
         cache.count_listener = self._owner_count_changed
 
@@ -179,7 +184,8 @@ class NodeTable:
         self._images: dict[str, np.ndarray] = {}
         self._signatures.clear()
         self._shapes.clear()
-        self._spread_weights = np.zeros(0, dtype=np.int64)
+        self._spread_raw = np.zeros(0, dtype=np.int64)
+        self._spread_scores = {}
         self.static_version += 1
         self._zones = False
         self._owner_arrays = {}
@@ -235,15 +241,25 @@ class NodeTable:
         shape.refresh(self, fit, balanced)
         return shape
 
-    def spread_weights(self, most: int) -> np.ndarray:
-        """round(k * log(nodes + 2)) for k = 0..most: PodTopologySpread's raw score per count."""
-        if len(self._spread_weights) <= most:
-            size = max(2 * most, 128)
-            weight = math.log(len(self.names) + 2)  # the plugin path's very float
-            self._spread_weights = np.round(np.arange(size, dtype=np.float64) * weight).astype(
-                np.int64
-            )
-        return self._spread_weights
+    def spread_scores(self, most: int, fewest: int) -> np.ndarray:
+        """PodTopologySpread's normalized score per sibling count 0..most, for candidates
+        whose counts run from `fewest` to `most`: raw = round(count * log(nodes + 2)),
+        score = 100 * (highest + lowest - raw) // highest."""
+        scores = self._spread_scores.get((most, fewest))
+        if scores is None:
+            if len(self._spread_raw) <= most:
+                size = max(2 * most, 128)
+                weight = math.log(len(self.names) + 2)  # the plugin path's very float
+                counts = np.arange(size, dtype=np.float64)
+                self._spread_raw = np.round(counts * weight).astype(np.int64)
+            raw = self._spread_raw[: most + 1]
+            # rounding k * weight never decreases as k grows: the extremes are the counts'
+            highest, lowest = int(raw[most]), int(raw[fewest])
+            scores = MAX_NODE_SCORE * (highest + lowest - raw) // highest
+            if len(self._spread_scores) > 1024:
+                self._spread_scores.clear()
+            self._spread_scores[(most, fewest)] = scores
+        return scores
 
     def image_presence(self, name: str) -> np.ndarray | None:
         return self._images.get(name)
@@ -315,7 +331,12 @@ def _first_feasible(feasible: np.ndarray, start: int, wanted: int) -> tuple[np.n
     """Slots of the first `wanted` feasible nodes from `start` round the ring, and how many
     nodes that walk evaluated."""
     total = len(feasible)
-    head = np.flatnonzero(feasible[start:]) + start
+    # Mostly every node fits: look a little past `wanted` first, the whole ring if need be.
+    window = feasible[start : start + 2 * wanted]
+    head = np.flatnonzero(window)
+    if len(head) < wanted and start + len(window) < total:
+        head = np.flatnonzero(feasible[start:])
+    head += start
     if len(head) >= wanted:
         head = head[:wanted]
         return head, int(head[-1]) - start + 1
@@ -358,24 +379,27 @@ def _count_reasons(record, table, state, sig, seen) -> None:
 
 
 def _score_and_pick(scheduler, state, record, sig, shape, candidates) -> str:
-    """Each score plugin's column (an array, or one number when every candidate scores the
-    same), weighted and summed; a random pick among the best, as selectHost does."""
+    """Each score plugin's weighted column (an array over the candidates, or one number when
+    every candidate scores the same), summed; a random pick among the best, as selectHost
+    does. The record keeps each plugin's score for the best ten."""
     table: NodeTable = scheduler.table
     names = table.names
-    scores = {
+    weights = plugins.SCORE_WEIGHTS
+    others = {
         "TaintToleration": _normalized_static(sig.taint_raw, sig.taint_any, candidates, True),
         "NodeAffinity": _normalized_static(sig.affinity_raw, sig.affinity_any, candidates, False),
-        "NodeResourcesFit": shape.least[candidates],
         "PodTopologySpread": _spread(table, state, candidates),
-        "NodeResourcesBalancedAllocation": shape.balanced[candidates],
         "ImageLocality": _image_locality(scheduler, state, candidates, len(names)),
     }
-    columns = [
-        scores[plugin.name] * plugins.SCORE_WEIGHTS[plugin.name] for plugin in scheduler.scorers
-    ]
-    totals = np.zeros(len(candidates), dtype=np.int64)
-    for column in columns:
-        totals += column
+    totals = shape.weighted_sum[candidates]  # NodeResourcesFit and BalancedAllocation
+    constant = 0
+    for name, column in others.items():
+        if isinstance(column, np.ndarray):
+            totals += column * weights[name]
+        else:
+            constant += column * weights[name]
+    if constant:
+        totals += constant
     best = totals.max()
     winners = np.flatnonzero(totals == best)
     pick = (
@@ -390,10 +414,20 @@ def _score_and_pick(scheduler, state, record, sig, shape, candidates) -> str:
         keep = keep[np.argsort(order[keep])]
     else:
         keep = np.arange(len(candidates))
-    rows = np.empty((len(keep), len(columns) + 1), dtype=np.int32)
-    for index, column in enumerate((*columns, totals)):
-        rows[:, index] = column[keep] if isinstance(column, np.ndarray) else column
-    record.scores = KeptScores(tuple(names[slot] for slot in candidates[keep].tolist()), rows)
+    kept_slots = candidates[keep]
+    columns = {
+        "NodeResourcesFit": shape.least[kept_slots],
+        "NodeResourcesBalancedAllocation": shape.balanced[kept_slots],
+        **{
+            name: column[keep] if isinstance(column, np.ndarray) else column
+            for name, column in others.items()
+        },
+    }
+    rows = np.empty((len(keep), len(scheduler.scorers) + 1), dtype=np.int32)
+    for index, plugin in enumerate(scheduler.scorers):
+        rows[:, index] = columns[plugin.name] * weights[plugin.name]
+    rows[:, -1] = totals[keep]
+    record.scores = KeptScores(tuple(names[slot] for slot in kept_slots.tolist()), rows)
     return names[int(candidates[pick])]
 
 
@@ -420,11 +454,7 @@ def _spread(table, state, candidates):
     most = int(counts.max())
     if most == 0:
         return MAX_NODE_SCORE
-    weighted = table.spread_weights(most)
-    raw = weighted[counts]
-    # rounding k * weight never decreases as k grows: the extremes come from the counts'
-    highest, lowest = int(weighted[most]), int(weighted[int(counts.min())])
-    return MAX_NODE_SCORE * (highest + lowest - raw) // highest
+    return table.spread_scores(most, int(counts.min()))[counts]
 
 
 def _image_locality(scheduler, state, candidates, total_nodes):
