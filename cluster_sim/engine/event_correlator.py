@@ -81,6 +81,11 @@ class EventCorrelator:
         observed = self._observe(cache_key, now)
         return Decision(self._allow(spam_key, now), message, cache_key, observed)
 
+    def observe(self, event_key: tuple, message: str, now: int):
+        """Step 2 alone, for a recorder without aggregation or spam filtering: repeats
+        are still counted on the stored event."""
+        return Decision(True, message, event_key, self._observe(event_key, now))
+
     def forget(self, cache_key: tuple) -> None:
         self._observed.pop(cache_key, None)
 

@@ -47,8 +47,7 @@ class EventRecorder:
         aggregate_key = (*source, event_type, reason)
         now = self._timeline.now_ms
         if component in UNTHROTTLED_COMPONENTS:
-            decision = self._correlator.correlate(event_key, event_key, event_key, message, now)
-            decision.write = True
+            decision = self._correlator.observe(event_key, message, now)
         else:
             decision = self._correlator.correlate(event_key, aggregate_key, source, message, now)
         if not decision.write:
