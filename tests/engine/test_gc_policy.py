@@ -1,5 +1,5 @@
-"""The collector policy: survivors of a full collection are frozen, and cyclic garbage
-among them is still reclaimed by the whole-heap sweep once the frozen set has doubled."""
+"""The collector policy: survivors of a generation-1 collection are frozen, and cyclic
+garbage among them is still reclaimed by the whole-heap sweep once the heap has doubled."""
 
 import gc
 import weakref
@@ -15,16 +15,16 @@ class Node:
 
 
 @pytest.fixture
-def policy(monkeypatch):
-    monkeypatch.setattr(gc_policy, "SWEEP_FLOOR", 1_000)
+def heap(monkeypatch):
+    """The policy installed, with the heap's size under the test's control and only the
+    test's explicit collections running, so each step is known."""
+    size = {"blocks": gc_policy.SWEEP_FLOOR}
+    monkeypatch.setattr(gc_policy, "heap_blocks", lambda: size["blocks"])
     was_enabled = gc.isenabled()
-    gc.disable()  # only the explicit collections below run, so each step is known
+    gc.disable()
     callback = gc_policy.install()
-    gc.collect()  # the test process's heap is over the floor: unfrozen for a first sweep
-    gc.collect()  # the sweep, then frozen: the steady state
-    assert gc.get_freeze_count() > 0 and not callback.sweeping
     try:
-        yield callback
+        yield callback, size
     finally:
         gc_policy.uninstall()
         if was_enabled:
@@ -32,32 +32,40 @@ def policy(monkeypatch):
         gc.collect()
 
 
-def test_install_is_idempotent(policy):
-    assert gc_policy.install() is policy
-    assert sum(isinstance(c, gc_policy.FreezeAfterFullCollections) for c in gc.callbacks) == 1
+def test_install_is_idempotent(heap):
+    callback, _ = heap
+    assert gc_policy.install() is callback
+    assert sum(isinstance(c, gc_policy.FreezeSurvivors) for c in gc.callbacks) == 1
 
 
-def test_a_full_collection_freezes_its_survivors(policy):
+def test_survivors_of_a_generation_1_collection_are_frozen(heap):
     keep = [[index] for index in range(5_000)]
-    gc.collect()
+    gc.collect(0)
+    assert gc.get_freeze_count() == 0, "a young collection freezes nothing"
+    gc.collect(1)
     assert gc.get_freeze_count() >= len(keep)
     gc_policy.uninstall()
     assert gc.get_freeze_count() == 0
-    assert not any(isinstance(c, gc_policy.FreezeAfterFullCollections) for c in gc.callbacks)
+    assert not any(isinstance(c, gc_policy.FreezeSurvivors) for c in gc.callbacks)
 
 
-def test_frozen_cyclic_garbage_is_reclaimed_by_the_sweep(policy):
+def test_frozen_cyclic_garbage_is_reclaimed_by_the_sweep(heap):
+    callback, size = heap
     doomed = Node()
     alive = weakref.ref(doomed)
-    gc.collect()  # survives, and is frozen
+    gc.collect(1)  # survives, and is frozen
     del doomed
     gc.collect()
-    assert alive() is not None, "frozen: a full collection does not look at it"
-    frozen = gc.get_freeze_count()
-    growth = [[index] for index in range(2 * frozen + 1_000)]  # the frozen set doubles
-    gc.collect()  # frozen, and over the limit: unfrozen for a sweep
-    assert policy.sweeping
-    gc.collect()  # the sweep walks the whole heap
+    assert alive() is not None, "frozen: not even a full collection looks at it"
+    size["blocks"] = 2 * gc_policy.SWEEP_FLOOR + 1  # the heap has doubled
+    gc.collect(1)
+    assert callback.sweeping and gc.get_freeze_count() == 0
+    gc.collect(1)
+    assert callback.sweeping, "only a full collection sweeps"
+    gc.collect()
     assert alive() is None
-    assert policy.sweeps == 2 and not policy.sweeping
-    assert gc.get_freeze_count() >= len(growth)
+    assert callback.sweeps == 1 and not callback.sweeping
+    assert callback.swept_at == size["blocks"]
+    assert gc.get_freeze_count() > 0
+    gc.collect(1)
+    assert not callback.sweeping, "the next sweep waits for the heap to double again"
