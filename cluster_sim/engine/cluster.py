@@ -21,7 +21,7 @@ from .controllers.replicaset import ReplicaSetController
 from .controllers.serviceaccounts import ServiceAccountsController
 from .events import NORMAL, EventRecorder
 from .graph import cluster_graph, owner_chain
-from .ipam import NodeNetwork
+from .ipam import API_SERVER_PORT, CONTROL_PLANE_ADDRESS, NodeNetwork
 from .kube_proxy import KubeProxy
 from .kubelets import Kubelets
 from .nodes import node_manifest, ready_conditions
@@ -304,12 +304,51 @@ class Cluster:
                 "spec": {
                     "clusterIP": "10.96.0.1",
                     "ports": [
-                        {"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}
+                        {
+                            "name": "https",
+                            "port": 443,
+                            "protocol": "TCP",
+                            "targetPort": API_SERVER_PORT,
+                        }
                     ],
                 },
             }
         )
+        self._publish_api_server_endpoints()
         self.settle()
+
+    def _publish_api_server_endpoints(self) -> None:
+        """The API server's own endpoint reconciler keeps the `kubernetes` Service's
+        Endpoints (marked so the mirroring controller skips it) and EndpointSlice."""
+        port = {"name": "https", "port": API_SERVER_PORT, "protocol": "TCP"}
+        self.api.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Endpoints",
+                "metadata": {
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+                },
+                "subsets": [{"addresses": [{"ip": CONTROL_PLANE_ADDRESS}], "ports": [port]}],
+            }
+        )
+        self.api.create(
+            {
+                "apiVersion": "discovery.k8s.io/v1",
+                "kind": "EndpointSlice",
+                "metadata": {
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"kubernetes.io/service-name": "kubernetes"},
+                },
+                "addressType": "IPv4",
+                "endpoints": [
+                    {"addresses": [CONTROL_PLANE_ADDRESS], "conditions": {"ready": True}}
+                ],
+                "ports": [dict(port)],
+            }
+        )
 
 
 def _image_info(image: str) -> tuple[str, int] | None:

@@ -11,6 +11,10 @@ import random
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
 NODE_ADDRESS_BASE = ipaddress.ip_address("10.0.0.10")
+# The control plane is not a node here; its API server still has an address, which the
+# `kubernetes` Service's endpoints list (port 6443, as kubeadm serves it).
+CONTROL_PLANE_ADDRESS = "10.0.0.2"
+API_SERVER_PORT = 6443
 
 
 class AllocationError(Exception):

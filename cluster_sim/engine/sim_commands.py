@@ -221,6 +221,8 @@ def _request(cluster, words: list[str]) -> str:
             "(no ready endpoints; kube-proxy rejects connections to a Service without endpoints)"
         )
     lines = [f"{count} requests to service/{names[0]} ({target}) went to:"]
+    # an endpoint without a pod behind it: the `kubernetes` Service's API server
+    tally = {(ip, pod or "(not a pod)"): hits for (ip, pod), hits in tally.items()}
     width = max(len(pod) for _, pod in tally)
     for (ip, pod), hits in sorted(tally.items(), key=lambda item: item[0][1]):
         lines.append(f"  {pod.ljust(width)}  {ip.ljust(15)}  {hits}")

@@ -35,7 +35,12 @@ def session(replicas: int, nodes: int = 12):
 
 
 def slices(cluster):
-    return cluster.store.list("EndpointSlice", "default")
+    """The slices of the test's Services (not the API server's own `kubernetes` slice)."""
+    return [
+        s
+        for s in cluster.store.list("EndpointSlice", "default")
+        if s["metadata"]["labels"]["kubernetes.io/service-name"] != "kubernetes"
+    ]
 
 
 def slice_ips(cluster) -> list[str]:
@@ -195,3 +200,23 @@ def test_publish_not_ready_addresses_lists_unready_and_terminating_pods_as_ready
         ("serving", False),
         ("terminating", True),
     )
+
+
+def test_the_kubernetes_service_lists_the_api_server():
+    """kubernetes.io/docs/tasks/run-application/access-api-from-pod/: kubernetes.default.svc
+    "resolves to a Service IP which in turn will be routed to an API server". The API
+    server keeps that Service's Endpoints and EndpointSlice itself (no selector)."""
+    runner = ScriptRunner(Cluster(seed=1))
+    out = runner.run_line("kubectl get endpoints")
+    assert out.splitlines()[-1].split()[:2] == ["kubernetes", "10.0.0.2:6443"]
+    endpoints = runner.cluster.store.get("Endpoints", "default", "kubernetes")
+    assert endpoints["metadata"]["labels"] == {"endpointslice.kubernetes.io/skip-mirror": "true"}
+    endpoint_slice = runner.cluster.store.get("EndpointSlice", "default", "kubernetes")
+    assert endpoint_slice["endpoints"] == [
+        {"addresses": ["10.0.0.2"], "conditions": {"ready": True}}
+    ]
+    assert endpoint_slice["ports"] == [{"name": "https", "port": 6443, "protocol": "TCP"}]
+    runner.run_line("sim node add node-1")
+    runner.run_line("sim advance 1m")  # the endpoint controllers leave them alone
+    assert runner.cluster.store.get("EndpointSlice", "default", "kubernetes") == endpoint_slice
+    assert "10.0.0.2" in runner.run_line("sim request kubernetes --count 2")

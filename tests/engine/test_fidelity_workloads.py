@@ -478,7 +478,11 @@ def test_a_terminating_pod_leaves_the_endpoints_at_once_and_keeps_probing_readin
     cluster.settle()
 
     def endpoint_conditions():
-        [endpoint_slice] = cluster.store.list("EndpointSlice", "default")
+        [endpoint_slice] = [
+            s
+            for s in cluster.store.list("EndpointSlice", "default")
+            if s["metadata"]["labels"]["kubernetes.io/service-name"] == "backend"
+        ]
         [endpoint] = endpoint_slice["endpoints"]
         return endpoint["conditions"]
 
