@@ -232,7 +232,9 @@ def visit_error(errors_in_order: list[KError], stream_errors: list[KError]) -> K
     return items[0] if len(items) == 1 else aggregate(items)
 
 
-def run_apply(cluster, inv, read_file, dry_run: str | None) -> str:
+def run_apply(
+    cluster, inv, read_file, dry_run: str | None, field_validation: str = "Strict"
+) -> str:
     """apply.go Run: every object first (GetObjects), then each one applied; errors last."""
     objects, visit_errors, stream_errors = collect(
         read_sources(inv, read_file), inv.flag("namespace")
@@ -247,7 +249,14 @@ def run_apply(cluster, inv, read_file, dry_run: str | None) -> str:
     for loaded in objects:
         try:
             lines.append(
-                _apply_one(cluster, loaded.document, loaded.source, inv.flag("namespace"), dry_run)
+                _apply_one(
+                    cluster,
+                    loaded.document,
+                    loaded.source,
+                    inv.flag("namespace"),
+                    dry_run,
+                    field_validation,
+                )
             )
         except ObjectFailure as failure:
             errs.append(failure.error)
@@ -257,7 +266,9 @@ def run_apply(cluster, inv, read_file, dry_run: str | None) -> str:
     return _join(lines + [check_err(final)])
 
 
-def run_create(cluster, inv, read_file, dry_run: str | None) -> str:
+def run_create(
+    cluster, inv, read_file, dry_run: str | None, field_validation: str = "Strict"
+) -> str:
     """create.go RunCreate: each object is created as the builder visits it."""
     objects, visit_errors, stream_errors = collect(
         read_sources(inv, read_file), inv.flag("namespace")
@@ -267,7 +278,9 @@ def run_create(cluster, inv, read_file, dry_run: str | None) -> str:
     created = 0
     for loaded in objects:
         try:
-            lines.extend(_create_one(cluster, loaded, inv.flag("namespace"), dry_run))
+            lines.extend(
+                _create_one(cluster, loaded, inv.flag("namespace"), dry_run, field_validation)
+            )
             created += 1
         except ObjectFailure as failure:
             errors_in_order.append(failure.error)
@@ -280,16 +293,22 @@ def run_create(cluster, inv, read_file, dry_run: str | None) -> str:
     return _join(lines + [check_err(final)])
 
 
-def _create_one(cluster, loaded: Loaded, namespace: str | None, dry_run: str | None) -> list[str]:
+def _create_one(
+    cluster, loaded: Loaded, namespace: str | None, dry_run: str | None, field_validation: str
+) -> list[str]:
     document, source = loaded.document, loaded.source
     if dry_run == "client":  # nothing is sent: kubectl only prints
         obj = copy.deepcopy(document)
         obj.setdefault("metadata", {})
         _set_namespace(obj, namespace)
         return [f"{object_ref(obj)} created (dry run)"]
-    message = check_object(document, None, source)
+    warnings: list[str] = []
+    message = check_object(
+        document, None, source, field_validation=field_validation, warnings=warnings
+    )
     if message:
         raise ObjectFailure(from_message(message, display_source(source)))
+    notes = [f"Warning: {warning}" for warning in warnings]
     obj = _decoded(document)
     _set_namespace(obj, namespace)
     if dry_run == "server":
@@ -297,14 +316,19 @@ def _create_one(cluster, loaded: Loaded, namespace: str | None, dry_run: str | N
         target_ns = obj["metadata"].get("namespace", "")
         if cluster.api.find(obj["kind"], target_ns, obj["metadata"]["name"]):
             raise errors.already_exists(qualified_plural(info), obj["metadata"]["name"])
-        return [f"{object_ref(obj)} created (server dry run)"]
+        return [*notes, f"{object_ref(obj)} created (server dry run)"]
     created = cluster.api.create(obj)
     warning = not_simulated_warning(created["kind"])
-    return [*([warning] if warning else []), f"{object_ref(created)} created"]
+    return [*notes, *([warning] if warning else []), f"{object_ref(created)} created"]
 
 
 def _apply_one(
-    cluster, document: dict, source: str, namespace: str | None, dry_run: str | None = None
+    cluster,
+    document: dict,
+    source: str,
+    namespace: str | None,
+    dry_run: str | None = None,
+    field_validation: str = "Strict",
 ) -> str:
     """dry_run "client": kubectl still reads the live object to say created, configured
     or unchanged, but sends nothing; "server": the server checks the change, stores nothing."""
@@ -326,20 +350,24 @@ def _apply_one(
     target_ns = _target_namespace(document, info, namespace)
     live = cluster.api.find(document["kind"], target_ns, name) if info else None
     last_applied = json.dumps(document, separators=(",", ":"), sort_keys=True)
+    # the server's warnings (--validate=warn: the unknown fields it dropped) come first
+    warnings: list[str] = []
+    checks = {"field_validation": field_validation, "warnings": warnings}
     if live is None:  # info.Get found nothing: the object is created (and validated so)
-        message = check_object(document, None, source) if dry_run != "client" else None
+        message = check_object(document, None, source, **checks) if dry_run != "client" else None
         if message:
             raise ObjectFailure(from_message(message, display_source(source)))
+        notes = "".join(f"Warning: {warning}\n" for warning in warnings)
         obj = _decoded(document)
         _set_namespace(obj, namespace)
         if dry_run:
-            return f"{object_ref(obj)} created{suffix}"
+            return f"{notes}{object_ref(obj)} created{suffix}"
         obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
         created = cluster.api.create(obj)
         cluster.settle()
         warning = not_simulated_warning(created["kind"])
         prefix = f"{warning}\n" if warning else ""
-        return f"{prefix}{object_ref(created)} created"
+        return f"{notes}{prefix}{object_ref(created)} created"
     previous = json.loads(
         (live["metadata"].get("annotations") or {}).get(LAST_APPLIED, "{}") or "{}"
     )
@@ -347,23 +375,28 @@ def _apply_one(
     merged["metadata"].setdefault("annotations", {})[LAST_APPLIED] = last_applied + "\n"
     # The server patches the live object and validates the result as an update: the
     # object's own errors and the update rules (an immutable selector) come back together.
-    message = check_object(document, live, source, merged=merged) if dry_run != "client" else None
+    message = (
+        check_object(document, live, source, merged=merged, **checks)
+        if dry_run != "client"
+        else None
+    )
     if message:
         # a failed patch is reported `error when applying patch:\n<patch>\nto:\n<object>\nfor:
         # "<file>": ...` when several errors are printed; the simulation leaves the dumps out
         raise ObjectFailure(from_message(message, display_source(source), "applying patch to"))
+    notes = "".join(f"Warning: {warning}\n" for warning in warnings)
     candidate = copy.deepcopy(merged)
     defaults.default_object(candidate)
     if _desired_state(candidate) == _desired_state(live):
-        return f"{object_ref(live)} unchanged{suffix}"
+        return f"{notes}{object_ref(live)} unchanged{suffix}"
     if dry_run:
-        return f"{object_ref(live)} configured{suffix}"
+        return f"{notes}{object_ref(live)} configured{suffix}"
     try:
         cluster.api.update(merged)
     except errors.ApiError as error:  # e.g. a node port another Service holds
         raise ObjectFailure(from_api(error, display_source(source), "applying patch to")) from error
     cluster.settle()
-    return f"{object_ref(live)} configured"
+    return f"{notes}{object_ref(live)} configured"
 
 
 def _text(value) -> str:

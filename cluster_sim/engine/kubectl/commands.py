@@ -61,7 +61,7 @@ def dry_run_strategy(inv: Invocation) -> str | None:
 
 
 def validation_directive(inv: Invocation) -> str:
-    """cmdutil.GetValidationDirective (the simulation validates strictly whatever is chosen)."""
+    """cmdutil.GetValidationDirective: the request's fieldValidation."""
     value = str(inv.flag("validate", "strict")).lower()
     directive = {"strict": "Strict", "true": "Strict", "warn": "Warn", "ignore": "Ignore"}
     directive["false"] = "Ignore"
@@ -87,8 +87,7 @@ def apply(cluster, inv: Invocation, read_file=None) -> str:
     strategy = dry_run_strategy(inv)
     if not inv.flag("filename"):
         raise UsageError("error: must specify one of -f and -k")
-    validation_directive(inv)
-    return run_apply(cluster, inv, read_file, strategy)
+    return run_apply(cluster, inv, read_file, strategy, validation_directive(inv))
 
 
 def create(cluster, inv: Invocation, read_file=None) -> str:
@@ -102,10 +101,10 @@ def create(cluster, inv: Invocation, read_file=None) -> str:
             "See 'kubectl create -h' for help and examples"
         )
     strategy = dry_run_strategy(inv)
-    validation_directive(inv)
+    directive = validation_directive(inv)
     if not inv.flag("filename"):
         raise UsageError("error: must specify one of -f and -k")
-    return run_create(cluster, inv, read_file, strategy)
+    return run_create(cluster, inv, read_file, strategy, directive)
 
 
 def _exactly_one_name(inv: Invocation, command: str) -> str:

@@ -54,9 +54,20 @@ _KIND_RULES = {
 
 
 def check_object(
-    obj, old: dict | None = None, source: str = "-", *, verb: str | None = None, merged=None
+    obj,
+    old: dict | None = None,
+    source: str = "-",
+    *,
+    verb: str | None = None,
+    merged=None,
+    field_validation: str = "Strict",
+    warnings: list[str] | None = None,
 ):
     """None when the API server would accept `obj`; else kubectl's complete message.
+
+    `field_validation` is the request's fieldValidation (kubectl --validate): Strict
+    rejects unknown fields; Warn and Ignore drop them from `obj` and `merged`, Warn
+    adding `unknown field "<path>"` to `warnings` as the server's warning headers do.
 
     `verb` names the operation in BadRequest messages ("creating" by default,
     "replacing" when `old` is given), as kubectl's AddSourceToErr does.
@@ -87,6 +98,16 @@ def check_object(
     required_errors = []
     if node is not None:
         decoded = schema.decode(node, obj)
+        if decoded.unknown and field_validation != "Strict":
+            dropped = decoded.drop_unknown()
+            if merged is not None:
+                schema.decode(node, merged).drop_unknown()
+                target = (
+                    merged if old is None else prepare_update(info.group, info.kind, merged, old)
+                )
+            if field_validation == "Warn" and warnings is not None:
+                warnings.extend(f"unknown field {go_quote(path)}" for path in dropped)
+            decoded = schema.decode(node, obj)
         if decoded.error:
             return bad_request(info.kind, info.version, decoded.error, source, verb)
         if target is not obj and (info.group, info.kind) not in _KIND_RULES:

@@ -204,6 +204,15 @@ class _Fatal(Exception):
 class DecodeResult:
     error: str | None  # the decode error text, as the API server words it
     required: list[FieldError]  # schema-required fields that are missing (generic kinds)
+    # unknown fields as (path, the dict holding it, its key): all a strict decode rejects,
+    # and what a Warn or Ignore decode drops
+    unknown: list[tuple[str, dict, str]] = field(default_factory=list)
+
+    def drop_unknown(self) -> list[str]:
+        """Remove the unknown fields from the decoded object; their paths, in order."""
+        for _, holder, key in self.unknown:
+            holder.pop(key, None)
+        return [path for path, _, _ in self.unknown]
 
 
 def decode(node: Node, obj: dict) -> DecodeResult:
@@ -215,8 +224,8 @@ def decode(node: Node, obj: dict) -> DecodeResult:
     if state.type_error:
         return DecodeResult(state.type_error, [])
     if state.unknown:
-        listed = ", ".join(f"unknown field {go_quote(path)}" for path in state.unknown)
-        return DecodeResult(f"strict decoding error: {listed}", state.required)
+        listed = ", ".join(f"unknown field {go_quote(path)}" for path, _, _ in state.unknown)
+        return DecodeResult(f"strict decoding error: {listed}", state.required, state.unknown)
     return DecodeResult(None, state.required)
 
 
@@ -287,7 +296,7 @@ def _walk(state, node, value, stack, spath, fpath, struct):
             child = props.get(key)
             child_spath = f"{spath}.{key}" if spath else key
             if child is None:
-                state.unknown.append(child_spath)
+                state.unknown.append((child_spath, value, key))
                 continue
             gotype_override = _NAMED.get((node.struct, key))
             if gotype_override and value[key] is not None and not isinstance(value[key], str):
