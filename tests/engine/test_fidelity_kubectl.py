@@ -1178,3 +1178,25 @@ def test_describe_scale_set_image_and_rollout_on_other_kinds():
     assert runner.run_line(f"kubectl rollout restart pod/{name}") == (
         f'error: pods "{name}" restarting is not supported'
     )
+
+
+def test_rollout_status_times_out_after_waiting_its_timeout():
+    """kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_status/
+    (--timeout: "The length of time to wait before ending watch"): the wait takes that
+    long on the cluster's clock too, then kubectl reports the timeout."""
+    runner = ScriptRunner(Cluster(seed=2, profile="fast"))
+    runner.run_line("sim node add node-1")
+    runner.run_line("kubectl create deployment web --image=ngnix:1.25")  # never pulls
+    before = runner.cluster.now_ms
+    out = runner.run_line("kubectl rollout status deployment/web --timeout=30s")
+    assert out.splitlines() == [
+        'Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...',
+        "error: timed out waiting for the condition",
+    ]
+    assert runner.cluster.now_ms - before == 30_000
+    runner.run_line("sim node remove node-1")
+    runner.run_line("kubectl scale deployment web --replicas=2")
+    before = runner.cluster.now_ms
+    out = runner.run_line("kubectl rollout status deployment/web --timeout=1m")  # nothing due
+    assert out.endswith("error: timed out waiting for the condition")
+    assert runner.cluster.now_ms - before == 60_000

@@ -835,6 +835,9 @@ def _rollout_status(cluster, deployment: dict, inv: Invocation) -> str:
             break
         due = cluster.next_event_ms()
         if due is None or due > deadline:
+            # kubectl waited the whole time: the cluster's clock has moved on as much
+            if deadline > cluster.now_ms:
+                cluster.advance(deadline - cluster.now_ms)
             lines.append("error: timed out waiting for the condition")
             break
         cluster.advance(max(due - cluster.now_ms, 1))
