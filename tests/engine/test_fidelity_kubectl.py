@@ -1200,3 +1200,36 @@ def test_rollout_status_times_out_after_waiting_its_timeout():
     out = runner.run_line("kubectl rollout status deployment/web --timeout=1m")  # nothing due
     assert out.endswith("error: timed out waiting for the condition")
     assert runner.cluster.now_ms - before == 60_000
+
+
+def test_record_writes_the_command_into_the_change_cause():
+    """kubernetes.io/docs/concepts/workloads/controllers/deployment/#checking-rollout-history-of-a-deployment:
+    CHANGE-CAUSE is copied from the Deployment's kubernetes.io/change-cause annotation to
+    its revisions. --record (deprecated) writes the command there: its arguments, then
+    each flag as --name=value in the order given (kubectl's parseCommandArguments)."""
+    runner = ScriptRunner(Cluster(seed=2, profile="fast"))
+    runner.run_line("sim node add node-1")
+    runner.run_line("kubectl create deployment web --image=nginx:1.25")
+    out = runner.run_line("kubectl set image deployment/web nginx=nginx:1.26 -n default --record")
+    assert out == (
+        "Flag --record has been deprecated, --record will be removed in the future\n"
+        "deployment.apps/web image updated"
+    )
+    runner.run_line("sim advance 1m")
+    cause = "kubectl set image deployment/web nginx=nginx:1.26 --namespace=default --record=true"
+    deployment = runner.cluster.api.get("Deployment", "default", "web")
+    assert deployment["metadata"]["annotations"]["kubernetes.io/change-cause"] == cause
+    history = runner.run_line("kubectl rollout history deployment/web").splitlines()
+    assert history[-2:] == ["1          <none>", f"2          {cause}"]
+    runner.run_line("kubectl scale deployment web --replicas=2")  # no --record: no change
+    assert (
+        runner.cluster.api.get("Deployment", "default", "web")["metadata"]["annotations"][
+            "kubernetes.io/change-cause"
+        ]
+        == cause
+    )
+    manifest = runner.run_line("kubectl get deployment web -o yaml")
+    applied = runner.run_line("kubectl apply --record=true -f -", manifest)
+    assert applied.endswith("deployment.apps/web configured")
+    annotations = runner.cluster.api.get("Deployment", "default", "web")["metadata"]["annotations"]
+    assert annotations["kubernetes.io/change-cause"] == "kubectl apply --record=true --filename=-"

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from .. import defaults, errors
+from ..controllers.deployment_util import CHANGE_CAUSE
 from ..manifests import ManifestError, check_object, kind_not_found, parse_manifests
 from ..manifests.errors import display_source, go_quote
 from .args import UsageError
@@ -26,6 +27,18 @@ SIMULATED_OR_DATA = {
     "Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "EndpointSlice", "Namespace",
     "Node", "Event", "ServiceAccount", "ConfigMap", "Secret", "Lease",
 }  # fmt: skip
+
+
+def record_change_cause(obj: dict, inv) -> None:
+    """--record: the command goes into the object's kubernetes.io/change-cause annotation
+    (ChangeCauseRecorder), where `rollout history` shows it."""
+    cause = inv.change_cause()
+    metadata = obj.get("metadata")
+    if cause is not None and isinstance(metadata, dict):
+        annotations = metadata.get("annotations")
+        if not isinstance(annotations, dict):
+            annotations = metadata["annotations"] = {}
+        annotations[CHANGE_CAUSE] = cause
 
 
 def not_simulated_warning(kind: str) -> str | None:
@@ -247,6 +260,7 @@ def run_apply(
         return "error: no objects passed to apply"
     lines = []
     for loaded in objects:
+        record_change_cause(loaded.document, inv)
         try:
             lines.append(
                 _apply_one(
@@ -277,6 +291,7 @@ def run_create(
     errors_in_order = list(visit_errors)
     created = 0
     for loaded in objects:
+        record_change_cause(loaded.document, inv)
         try:
             lines.extend(
                 _create_one(cluster, loaded, inv.flag("namespace"), dry_run, field_validation)

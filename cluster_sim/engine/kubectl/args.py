@@ -87,9 +87,20 @@ class Invocation:
     dash_at: int | None = None  # how many args came before `--` (cobra's ArgsLenAtDash)
     path: str = ""  # the command path: `get`, `rollout status`, `create deployment`
     notes: list[str] = field(default_factory=list)  # pflag's deprecation lines (stderr)
+    # every flag as given, in order: (name, value as typed); --record writes them down
+    given: list[tuple[str, str]] = field(default_factory=list)
 
     def flag(self, name: str, default=None):
         return self.flags.get(name, default)
+
+    def change_cause(self) -> str | None:
+        """With --record, the command as kubectl records it in kubernetes.io/change-cause
+        (parseCommandArguments: the arguments, then each flag as --name=value in the order
+        given); None without."""
+        if not self.flag("record"):
+            return None
+        words = " ".join([*self.path.split(), *self.args])
+        return f"kubectl {words}" + "".join(f" --{name}={value}" for name, value in self.given)
 
     @property
     def sub(self) -> str | None:
@@ -109,7 +120,8 @@ def parse(words: list[str]) -> Invocation:
         raise UsageError(f'error: ClusterLab does not simulate "kubectl {path}" yet')
     spec = kflags.command_flags(path) if path not in ("", "help") else _ROOT_SPEC
     notes: list[str] = []
-    positional, values, dash_at, failure = _parse_flags(rest, spec, notes)
+    given: list[tuple[str, str]] = []
+    positional, values, dash_at, failure = _parse_flags(rest, spec, notes, given)
     if failure:
         raise UsageError(
             "\n".join([*notes, f"error: {failure}\nSee '{_help_command(path)}' for usage."])
@@ -123,7 +135,13 @@ def parse(words: list[str]) -> Invocation:
     if not path:
         raise HelpRequested("")
     invocation = Invocation(
-        verb=verb, args=positional, flags=values, dash_at=dash_at, path=path, notes=notes
+        verb=verb,
+        args=positional,
+        flags=values,
+        dash_at=dash_at,
+        path=path,
+        notes=notes,
+        given=given,
     )
     if verb in kflags.PARENT_COMMANDS and path == verb and verb != "create":
         # DefaultSubCommandRun: arguments that name no subcommand, else the help text
@@ -246,8 +264,11 @@ def _short_has_no_opt(short: str, spec: dict[str, Flag]) -> bool:
     return flag is not None and flag.no_opt_default is not None
 
 
-def _parse_flags(args: list[str], spec: dict[str, Flag], notes: list[str]):
-    """pflag FlagSet.Parse with interspersed flags: (positional, values, dash_at, failure)."""
+def _parse_flags(
+    args: list[str], spec: dict[str, Flag], notes: list[str], given: list[tuple[str, str]]
+):
+    """pflag FlagSet.Parse with interspersed flags: (positional, values, dash_at, failure).
+    Each flag set is appended to `given` as (name, value as typed)."""
     shorthands = {f.shorthand: f for f in spec.values() if f.shorthand}
     values: dict[str, object] = {}
     positional: list[str] = []
@@ -264,6 +285,7 @@ def _parse_flags(args: list[str], spec: dict[str, Flag], notes: list[str]):
             values[flag.name] = parsed
         if flag.deprecated:
             notes.append(f"Flag --{flag.name} has been deprecated, {flag.deprecated}")
+        given.append((flag.name, value))
         return None
 
     index = 0

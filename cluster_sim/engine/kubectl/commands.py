@@ -5,7 +5,7 @@ import json
 
 from .. import errors
 from ..controllers import deployment_util as du
-from ..labels import SelectorError, matches_expressions, parse_selector
+from ..labels import matches_expressions
 from ..manifests import check_object
 from ..manifests.errors import FieldError, display_source, go_quote, invalid_message
 from ..manifests.meta import selector_matches
@@ -13,10 +13,24 @@ from ..manifests.names import label_value, qualified_name
 from ..names import random_suffix
 from ..timefmt import SECOND, rfc3339
 from . import describe as describers
-from .apply import collect, object_name, read_sources, run_apply, run_create, visit_error
+from .apply import (
+    collect,
+    object_name,
+    read_sources,
+    record_change_cause,
+    run_apply,
+    run_create,
+    visit_error,
+)
 from .args import Invocation, UsageError, parse_int
 from .flags import go_parse_bool
-from .get import check_output_format, field_filter, run_get
+from .get import (
+    check_output_format,
+    field_filter,
+    file_selector_filter,
+    label_expressions,
+    run_get,
+)
 from .kerrors import aggregate, check_err, from_api, plain
 from .output import to_json, to_yaml
 from .resources import (
@@ -293,10 +307,12 @@ def _delete(cluster, inv: Invocation, read_file, notes: list[str]) -> str:
     stream_errors: list = []
     if inv.flag("filename"):
         select(inv.args, selector=selector, select_all=bool(inv.flag("all")), paths=True)
-        objects, visit_errors, stream_errors = collect(
-            read_sources(inv, read_file), inv.flag("namespace")
-        )
+        sources = read_sources(inv, read_file)
+        selected = file_selector_filter(selector)  # visitByPaths: kubectl filters the files
+        objects, visit_errors, stream_errors = collect(sources, inv.flag("namespace"))
         for loaded in objects:
+            if not selected(loaded.document):
+                continue
             info = kind_info(loaded.document)
             metadata = loaded.document.get("metadata") or {}
             ns = (metadata.get("namespace") or namespace) if info.namespaced else ""
@@ -312,12 +328,12 @@ def _delete(cluster, inv: Invocation, read_file, notes: list[str]) -> str:
             if names is not None:
                 targets.extend((info.kind, ns, name, None) for name in names)
                 continue
-            try:
+            try:  # the list's labelSelector, then its fieldSelector, as the server reads them
+                expressions = label_expressions(info, selector, field_selector)
                 keep = field_filter(info, field_selector, selector)
             except errors.ApiError as error:
                 visit_errors.append(from_api(error))
                 continue
-            expressions = _label_expressions(selector)
             for obj in cluster.api.list(info.kind, ns or None):
                 if matches_expressions(obj["metadata"].get("labels"), expressions) and keep(obj):
                     targets.append((info.kind, ns, obj["metadata"]["name"], None))
@@ -413,13 +429,6 @@ def _cascading_strategy(value: str, notes: list[str]) -> str:
     return "Background" if boolean else "Orphan"
 
 
-def _label_expressions(text: str | None) -> list[dict]:
-    try:
-        return parse_selector(text or "")
-    except SelectorError as error:
-        raise UsageError(f"error: {error}") from error
-
-
 def _wait_until_gone(cluster, pending) -> None:
     """kubectl delete waits (--wait=true) until the objects are really gone."""
     deadline = cluster.now_ms + WAIT_LIMIT_MS
@@ -456,7 +465,11 @@ def describe(cluster, inv: Invocation, read_file=None) -> str:
     for info, names in targets:
         ns = namespace if info.namespaced else ""
         if names is None:
-            expressions = _label_expressions(inv.flag("selector"))
+            try:
+                expressions = label_expressions(info, inv.flag("selector"))
+            except errors.ApiError as error:
+                problems.append(f"Error from server ({error.reason}): {error.message}")
+                continue
             objects = [
                 o
                 for o in cluster.api.list(info.kind, ns or None)
@@ -566,6 +579,7 @@ def scale(cluster, inv: Invocation, read_file=None) -> str:
         if strategy != "server":
             updated = copy.deepcopy(obj)
             updated["spec"]["replicas"] = count
+            record_change_cause(updated, inv)
             cluster.api.update(updated)
         lines.append(f"{object_ref(obj)} scaled{_dry_run_suffix(strategy)}")
     cluster.settle()
@@ -589,7 +603,11 @@ def _builder_visit(cluster, inv: Invocation, targets) -> list:
     for info, names in targets:
         ns = namespace if info.namespaced else ""
         if names is None:
-            expressions = _label_expressions(inv.flag("selector"))
+            try:
+                expressions = label_expressions(info, inv.flag("selector"))
+            except errors.ApiError as error:  # the list's BadRequest
+                visited.append(from_api(error))
+                continue
             visited.extend(
                 obj
                 for obj in cluster.api.list(info.kind, ns or None)
@@ -659,6 +677,7 @@ def set_image(cluster, inv: Invocation, read_file=None) -> str:
                         found = True
             if not found:
                 failures.append(plain(f"error: unable to find container named {go_quote(name)}"))
+        record_change_cause(updated, inv)  # for rollout history
         if updated == obj:
             continue  # an empty patch: nothing is sent or printed
         if not strategy:
@@ -980,7 +999,9 @@ def _drain_nodes(cluster, inv: Invocation) -> list[dict]:
     if not inv.args:
         if not selector.strip():
             raise UsageError(NO_RESOURCES)
-        expressions = _label_expressions(selector)
+        # LabelSelectorParam + ResourceTypes("nodes"): the server parses it; the first error
+        # ends the command (no ContinueOnError)
+        expressions = label_expressions(resolve("nodes"), selector)
         return [
             node
             for node in cluster.api.list("Node", None)
