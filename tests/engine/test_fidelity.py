@@ -183,7 +183,10 @@ def test_graceful_termination_waits_for_the_grace_period():
     runner.run_line("sim advance 10s")
     cluster = runner.cluster
     before = cluster.now_ms
-    assert runner.run_line("kubectl delete pod sleeper") == 'pod "sleeper" deleted'
+    assert (
+        runner.run_line("kubectl delete pod sleeper")
+        == 'pod "sleeper" deleted from default namespace'
+    )
     assert cluster.api.find("Pod", "default", "sleeper") is None
     # sleep as PID 1 ignores SIGTERM, so the kubelet waits the full grace period
     assert 30 * SECOND <= cluster.now_ms - before <= 31 * SECOND

@@ -235,7 +235,7 @@ def test_apply_multi_document_three_way_merge_and_delete():
     assert len(live_pods(runner)) == 3
 
     assert runner.run_line("kubectl delete -f -", second) == (
-        'deployment.apps "web" deleted\nservice "web" deleted'
+        'deployment.apps "web" deleted from default namespace\nservice "web" deleted from default namespace'
     )
     assert runner.cluster.api.find("Deployment", "default", "web") is None
     assert runner.cluster.api.find("Service", "default", "web") is None
@@ -301,9 +301,12 @@ def test_dry_run_changes_nothing():
     for command, expected in [
         (
             "kubectl delete deployment web --dry-run=client",
-            'deployment.apps "web" deleted (dry run)',
+            'deployment.apps "web" deleted from default namespace (dry run)',
         ),
-        (f"kubectl delete pod {name} --dry-run=server", f'pod "{name}" deleted (server dry run)'),
+        (
+            f"kubectl delete pod {name} --dry-run=server",
+            f'pod "{name}" deleted from default namespace (server dry run)',
+        ),
         (
             "kubectl scale deployment web --replicas=3 --dry-run=client",
             "deployment.apps/web scaled (dry run)",
@@ -965,10 +968,10 @@ def test_apply_directory_names_each_file(tmp_path):
     assert created[4].startswith("[error parsing dir/b.yaml: ")
     deleted = runner.run_line("kubectl delete -f dir").splitlines()
     assert deleted == [
-        'configmap "a" deleted',
-        'configmap "d" deleted',
-        'configmap "d2" deleted',
-        'configmap "e" deleted',
+        'configmap "a" deleted from default namespace',
+        'configmap "d" deleted from default namespace',
+        'configmap "d2" deleted from default namespace',
+        'configmap "e" deleted from default namespace',
         *DIR_ERRORS,
     ]
     assert runner.cluster.api.find("ConfigMap", "default", "s") is not None  # not without -R
@@ -1130,12 +1133,15 @@ def test_delete_grace_period_force_and_nothing_found():
     assert runner.run_line("kubectl delete pod ghost bare --force") == (
         "Warning: Immediate deletion does not wait for confirmation that the running resource "
         "has been terminated. The resource may continue to run on the cluster indefinitely.\n"
-        'pod "bare" force deleted\nError from server (NotFound): pods "ghost" not found'
+        'pod "bare" force deleted from default namespace\nError from server (NotFound): pods "ghost" not found'
     )
     assert runner.run_line("kubectl delete pods -l app=nothing") == "No resources found"
     assert runner.run_line("kubectl delete pods --all --ignore-not-found") == "No resources found"
-    assert runner.run_line("kubectl delete pod ghost --dry-run=client") == (
-        'pod "ghost" deleted (dry run)'  # RequireObject(false): nothing is fetched
+    assert (
+        runner.run_line("kubectl delete pod ghost --dry-run=client")
+        == (
+            'pod "ghost" deleted from default namespace (dry run)'  # RequireObject(false): nothing is fetched
+        )
     )
     assert runner.run_line("kubectl delete node node-1 -n default --dry-run=client") == (
         "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n"
@@ -1143,7 +1149,7 @@ def test_delete_grace_period_force_and_nothing_found():
     )
     assert runner.run_line("kubectl delete pod bare --cascade=false --dry-run=client") == (
         "warning: --cascade=false is deprecated (boolean value) and can be replaced with "
-        '--cascade=orphan.\npod "bare" deleted (dry run)'
+        '--cascade=orphan.\npod "bare" deleted from default namespace (dry run)'
     )
 
 

@@ -378,10 +378,13 @@ def _delete(cluster, inv: Invocation, read_file, notes: list[str]) -> str:
                 "Warning: deleting cluster-scoped resources, not scoped to the provided namespace"
             )
             warn_cluster_scope = False
+        # kubectl names the namespace it deleted a namespaced object from (v1.34 does;
+        # kubernetes/kubernetes#126619)
+        scope = f" from {ns} namespace" if info.namespaced else ""
         printed = (
             f"{display_type(info)}/{name}"
             if output == "name"
-            else f'{display_type(info)} "{name}" {operation}{_dry_run_suffix(strategy)}'
+            else f'{display_type(info)} "{name}" {operation}{scope}{_dry_run_suffix(strategy)}'
         )
         try:  # deleteResource: a refused DELETE (admission) is gathered, the visit goes on
             if strategy == "server":
