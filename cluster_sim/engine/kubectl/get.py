@@ -8,6 +8,7 @@ ContinueOnError builder, then cmdutil.CheckErr on the aggregate).
 
 from .. import errors
 from ..labels import SelectorError, matches_expressions, parse_selector
+from ..manifests.errors import go_quote
 from . import output, printers
 from .apply import collect, object_name, read_sources
 from .args import Invocation, UsageError
@@ -73,7 +74,6 @@ def _run_get(cluster, inv: Invocation, warnings: list[str], read_file=None) -> s
         all_namespaces=all_ns,
     )
     check_output_format(fmt, GET_FORMATS)
-    expressions = _selector(inv)
     warnings.extend(
         DEPRECATION_WARNINGS[info.plural]
         for info, _ in targets
@@ -93,8 +93,10 @@ def _run_get(cluster, inv: Invocation, warnings: list[str], read_file=None) -> s
                 else:
                     objects.append(obj)
         else:
+            label_text, field_text = inv.flag("selector"), inv.flag("field-selector")
             try:
-                keep = field_filter(info, inv.flag("field-selector"), inv.flag("selector"))
+                expressions = label_expressions(info, label_text, field_text)
+                keep = field_filter(info, field_text, label_text)
             except errors.ApiError as error:
                 problems.append(from_api(error))
                 continue
@@ -142,6 +144,7 @@ def _get_from_files(cluster, inv: Invocation, fmt: str | None, read_file) -> str
     """`get -f FILE`: the live objects the files name (RetrieveLatest), in file order."""
     check_output_format(fmt, GET_FORMATS)
     sources = read_sources(inv, read_file)
+    selected = file_selector_filter(inv.flag("selector"))
     objects, visit_errors, stream_errors = collect(sources, inv.flag("namespace"))
     problems: list[KError] = list(visit_errors)
     found: list[tuple[object, dict]] = []
@@ -157,7 +160,7 @@ def _get_from_files(cluster, inv: Invocation, fmt: str | None, read_file) -> str
         obj = cluster.api.find(info.kind, ns, name)
         if obj is None:
             problems.append(from_api(errors.not_found(qualified_plural(info), name)))
-        else:
+        elif selected(obj):  # FilterByLabelSelector, after RetrieveLatest
             found.append((info, obj))
     if stream_errors:
         problems.append(aggregate(stream_errors))
@@ -291,18 +294,18 @@ def field_filter(info, text: str | None, label_text: str | None):
             continue
         split = _split_term(part)
         if split is None:
-            raise _bad_field_selector(
+            raise _bad_list_selector(
                 info, text, label_text, f"invalid selector: '{text}'; can't understand '{part}'"
             )
         field, operator, value = split
         try:
             terms.append((field, operator != "!=", _unescape(value)))
         except ValueError as problem:
-            raise _bad_field_selector(info, text, label_text, str(problem)) from None
+            raise _bad_list_selector(info, text, label_text, str(problem)) from None
     known = FIELD_LABELS.get(info.kind)
     for field, _, _ in terms:
         if info.kind == "Job" and field not in known:  # pkg/apis/batch/v1/conversion.go
-            raise _bad_field_selector(
+            raise _bad_list_selector(
                 info, text, label_text, f'field label "{field}" not supported for Job'
             )
         if known is None:
@@ -311,9 +314,9 @@ def field_filter(info, text: str | None, label_text: str | None):
                     f'"{field}" is not a known field selector: only "metadata.name", '
                     '"metadata.namespace"'
                 )
-                raise _bad_field_selector(info, text, label_text, reason)
+                raise _bad_list_selector(info, text, label_text, reason)
         elif field not in known:
-            raise _bad_field_selector(info, text, label_text, f"field label not supported: {field}")
+            raise _bad_list_selector(info, text, label_text, f"field label not supported: {field}")
     paths = known if known is not None else _DEFAULT_FIELDS
 
     def value_of(obj: dict, field: str) -> str:
@@ -381,25 +384,41 @@ def _unescape(value: str) -> str:
     return "".join(out)
 
 
-def _bad_field_selector(info, text: str, label_text: str | None, reason: str):
-    """The list's BadRequest, as kubectl's EnhanceListError words it."""
+def _bad_list_selector(info, text: str | None, label_text: str | None, reason: str):
+    """The list's BadRequest, as kubectl's EnhanceListError words it (both selectors %q,
+    trimmed as the builder's LabelSelectorParam / FieldSelectorParam send them)."""
     group_version = f"{info.group}/{info.version}" if info.group else f"/{info.version}"
     return errors.ApiError(
         "BadRequest",
         f'Unable to find "{group_version}, Resource={info.plural}" that match label selector '
-        f'"{label_text or ""}", field selector "{text}": {reason}',
+        f"{go_quote((label_text or '').strip())}, field selector "
+        f"{go_quote((text or '').strip())}: {reason}",
         400,
     )
 
 
-def _selector(inv: Invocation) -> list[dict]:
-    text = inv.flag("selector")
-    if not text:
-        return []
+def label_expressions(info, label_text: str | None, field_text: str | None = None) -> list[dict]:
+    """-l for a list the API server answers: it parses labelSelector (labels.Parse) before
+    anything else, and a bad one is a BadRequest for this kind's list."""
     try:
-        return parse_selector(text)
+        return parse_selector(label_text or "")
     except SelectorError as error:
-        raise UsageError(f"error: {error}") from error
+        raise _bad_list_selector(info, field_text, label_text, str(error)) from None
+
+
+def file_selector_filter(label_text: str | None):
+    """-l with -f: the builder filters what the files name itself (visitByPaths), so a bad
+    selector is kubectl's own error."""
+    text = (label_text or "").strip()
+    if not text:
+        return lambda obj: True
+    try:
+        expressions = parse_selector(text)
+    except SelectorError as error:
+        raise UsageError(
+            f"error: the provided selector {go_quote(text)} is not valid: {error}"
+        ) from None
+    return lambda obj: matches_expressions((obj.get("metadata") or {}).get("labels"), expressions)
 
 
 def _join(parts: list[str]) -> str:
