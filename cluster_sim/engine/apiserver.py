@@ -63,6 +63,9 @@ class APIServer:
         self.store = store
         self.timeline = timeline
         self.rng = rng
+        # UIDs come from a stream of their own, seeded from the cluster's: an object more or
+        # less (a Lease per node) then shifts no generated name, IP or timing after it.
+        self._uid_rng = random.Random(rng.getrandbits(64))
         # kube-apiserver --default-not-ready-toleration-seconds and
         # --default-unreachable-toleration-seconds (the DefaultTolerationSeconds admission
         # plugin); the cluster sets it from its timing profile.
@@ -116,9 +119,13 @@ class APIServer:
         name = meta["name"]
         if self.store.get(kind, namespace, name) is not None:
             raise errors.already_exists(resource_name(kind), name)
-        meta["uid"] = new_uid(self.rng)
+        meta["uid"] = new_uid(self._uid_rng)
         meta["creationTimestamp"] = rfc3339(self.timeline.now_ms)
-        if "spec" in obj and kind not in ("Pod", "Namespace", "Service", "Node") or kind == "Pod":
+        if (
+            "spec" in obj
+            and kind not in ("Pod", "Namespace", "Service", "Node", "Lease")
+            or kind == "Pod"
+        ):
             meta["generation"] = 1
         defaults.default_object(obj)
         if kind == "Service":

@@ -2,6 +2,7 @@
 
 from . import errors
 from .kubelet import Kubelet
+from .nodes import NODE_LEASE_NAMESPACE
 
 KUBELET_PORT = 10250
 
@@ -14,13 +15,22 @@ class Kubelets:
         ctx.store.watch("Pod", self._on_pod)
         ctx.store.watch("Node", self._on_node)
         ctx.api.on_read("Node", self._refresh_node)
+        ctx.api.on_read("Lease", self._refresh_lease)
 
     def get(self, node_name: str) -> Kubelet | None:
         return self._by_node.get(node_name)
 
     def add(self, node_name: str) -> Kubelet:
+        """A kubelet for a registered node. Its lease controller creates the node's Lease,
+        owned by the Node so that the garbage collector removes it with the node."""
         kubelet = Kubelet(self.ctx, node_name, self.network, self.ctx.rng)
         self._by_node[node_name] = kubelet
+        node = self.ctx.store.get("Node", "", node_name)
+        if (
+            node is not None
+            and self.ctx.store.get("Lease", NODE_LEASE_NAMESPACE, node_name) is None
+        ):
+            self.ctx.api.create(kubelet.lease(node))
         return kubelet
 
     def remove(self, node_name: str) -> None:
@@ -69,6 +79,15 @@ class Kubelets:
         kubelet = self._by_node.get(node["metadata"]["name"])
         if kubelet is not None:
             kubelet.refresh_heartbeat(node)
+
+    def _refresh_lease(self, lease: dict) -> None:
+        """A node Lease's renewTime, as of now: renewals are computed, not written."""
+        meta = lease["metadata"]
+        if meta.get("namespace") != NODE_LEASE_NAMESPACE:
+            return
+        current = self.lease(meta["name"])
+        if current is not None:
+            lease["spec"] = current["spec"]
 
     def _on_node(self, event_type: str, node: dict) -> None:
         kubelet = self._by_node.get(node["metadata"]["name"])

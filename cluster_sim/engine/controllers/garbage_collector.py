@@ -8,7 +8,20 @@ until its blocking dependents are gone.
 from ..apiserver import FOREGROUND
 from .base import Controller
 
-WATCHED_KINDS = ("Pod", "ReplicaSet", "Deployment", "EndpointSlice", "Service", "Job")
+# Owners whose deletion must reach their dependents (any kind may be a dependent: they
+# are found through the store's ownerReferences index). Upstream watches every resource.
+WATCHED_KINDS = (
+    "Pod",
+    "ReplicaSet",
+    "Deployment",
+    "EndpointSlice",
+    "Service",
+    "Job",
+    "CronJob",
+    "DaemonSet",
+    "StatefulSet",
+    "Node",  # a node's Lease
+)
 
 
 class GarbageCollector(Controller):

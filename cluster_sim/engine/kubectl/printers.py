@@ -666,6 +666,12 @@ def _serviceaccount_cells(sa: dict, now_ms: int) -> list[str]:
     return [_name(sa), str(len(sa.get("secrets") or [])), _age(sa, now_ms)]
 
 
+def _lease_cells(lease: dict, now_ms: int) -> list[str]:
+    """printLease: who holds it."""
+    holder = (lease.get("spec") or {}).get("holderIdentity") or "<unknown>"
+    return [_name(lease), holder, _age(lease, now_ms)]
+
+
 def _generic_cells(obj: dict, now_ms: int) -> list[str]:
     """printObjectMeta, the default for kinds without a table handler."""
     return [_name(obj), _age(obj, now_ms)]
@@ -759,6 +765,7 @@ TABLES: dict[str, TableSpec] = {
     "configmaps": TableSpec(_columns("NAME*,DATA,AGE"), _configmap_cells),
     "secrets": TableSpec(_columns("NAME*,TYPE,DATA,AGE"), _secret_cells),
     "serviceaccounts": TableSpec(_columns("NAME*,SECRETS,AGE"), _serviceaccount_cells),
+    "leases": TableSpec(_columns("NAME*,HOLDER,AGE"), _lease_cells),
 }
 GENERIC_TABLE = TableSpec(_columns("NAME*,AGE"), _generic_cells)
 
@@ -793,6 +800,7 @@ ALIASES = {
     "secret": "secrets",
     "sa": "serviceaccounts",
     "serviceaccount": "serviceaccounts",
+    "lease": "leases",
 }
 
 
