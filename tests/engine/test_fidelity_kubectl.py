@@ -1239,3 +1239,23 @@ def test_record_writes_the_command_into_the_change_cause():
     assert applied.endswith("deployment.apps/web configured")
     annotations = runner.cluster.api.get("Deployment", "default", "web")["metadata"]["annotations"]
     assert annotations["kubernetes.io/change-cause"] == "kubectl apply --record=true --filename=-"
+
+
+def test_label_and_annotate_record_the_command_too():
+    runner = ScriptRunner(Cluster(seed=2, profile="fast"))
+    runner.run_line("sim node add node-1")
+    runner.run_line("kubectl create deployment web --image=nginx:1.25")
+
+    def cause():
+        annotations = runner.cluster.api.get("Deployment", "default", "web")["metadata"]
+        return (annotations.get("annotations") or {}).get("kubernetes.io/change-cause")
+
+    runner.run_line("kubectl label deployment web tier=front --record")
+    assert cause() == "kubectl label deployment web tier=front --record=true"
+    # the same labels again: the recorded command alone still changes the object
+    assert runner.run_line("kubectl label deployment web tier=front --overwrite --record").endswith(
+        "deployment.apps/web labeled"
+    )
+    assert cause() == "kubectl label deployment web tier=front --overwrite=true --record=true"
+    runner.run_line("kubectl annotate deployment web note=x --record")
+    assert cause() == "kubectl annotate deployment web note=x --record=true"

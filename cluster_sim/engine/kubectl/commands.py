@@ -1377,15 +1377,18 @@ def label(cluster, inv: Invocation, read_file=None) -> str:
         after_obj["metadata"]["labels"] = updated
         if not updated:
             after_obj["metadata"].pop("labels")
+        record_change_cause(after_obj, inv)  # part of the same patch
         after = json.dumps(after_obj, sort_keys=True)
         # label.go updateDataChangeMsg
         message = "not labeled"
         if before != after:
             message = "unlabeled" if not overwrite and len(after) < len(before) else "labeled"
         if not strategy and before != after:
-            obj["metadata"]["labels"] = updated
-            if not updated:
-                obj["metadata"].pop("labels")
+            for field in ("labels", "annotations"):
+                if field in after_obj["metadata"]:
+                    obj["metadata"][field] = after_obj["metadata"][field]
+                else:
+                    obj["metadata"].pop(field, None)
             cluster.api.touch(obj)
         lines.append(f"{object_ref(obj)} {message}{_dry_run_suffix(strategy)}")
     cluster.settle()
@@ -1422,6 +1425,9 @@ def annotate(cluster, inv: Invocation, read_file=None) -> str:
             annotations.update(new)
             for key in remove:
                 annotations.pop(key, None)
+            cause = inv.change_cause()
+            if cause is not None:
+                annotations[du.CHANGE_CAUSE] = cause
             if annotations:
                 obj["metadata"]["annotations"] = annotations
             else:
