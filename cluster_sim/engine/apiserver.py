@@ -104,8 +104,11 @@ class APIServer:
 
     # writes ----------------------------------------------------------------
 
-    def create(self, obj: dict) -> dict:
-        """Store a new object. The caller hands over ownership of `obj`."""
+    def create(self, obj: dict, dry_run: bool = False) -> dict:
+        """Store a new object. The caller hands over ownership of `obj`.
+
+        dry_run (?dryRun=All): everything a create does to the object (defaulting,
+        admission, uid and timestamp) and nothing it does to the cluster."""
         kind, meta = obj["kind"], obj.setdefault("metadata", {})
         namespaced = is_namespaced(kind, obj.get("apiVersion", ""))
         if namespaced:
@@ -128,11 +131,13 @@ class APIServer:
         ):
             meta["generation"] = 1
         defaults.default_object(obj)
-        if kind == "Service":
+        if kind == "Service" and not dry_run:
             self._allocate_service(obj)
         elif kind == "Pod":
             defaults.add_default_tolerations(obj["spec"], self.default_toleration_seconds)
             admit_pod(obj, self.rng)
+        if dry_run:
+            return obj
         return self.store.put(obj, "ADDED")
 
     def update(self, obj: dict) -> dict:

@@ -61,6 +61,10 @@ SIMULATED_FLAGS = {
     "label": {"overwrite", "selector", "all", "dry-run", "record"},
     "annotate": {"overwrite", "selector", "all", "dry-run", "record"},
     "logs": {"container", "previous", "tail", "follow"},
+    "run": {
+        "image", "port", "labels", "env", "restart", "command", "dry-run", "output",
+        "image-pull-policy", "annotations", "privileged", "save-config",
+    },
     "top node": set(),
     "top pod": {"all-namespaces"},
 }  # fmt: skip
@@ -72,7 +76,7 @@ NO_OP_FLAGS = {
     "pod-running-timeout", "max-log-requests", "ignore-errors", "openapi-patch", "help",
 }  # fmt: skip
 # cobra's MarkFlagRequired.
-REQUIRED_FLAGS = {"create deployment": ("image",), "scale": ("replicas",)}
+REQUIRED_FLAGS = {"create deployment": ("image",), "scale": ("replicas",), "run": ("image",)}
 
 
 _ROOT_SPEC = {**kflags.GLOBAL_FLAGS, "help": kflags.HELP_FLAG}

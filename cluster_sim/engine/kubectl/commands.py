@@ -43,6 +43,7 @@ from .resources import (
     select,
     split_resource_argument,
 )
+from .run_pod import build_pod
 from .top import run_top
 
 WAIT_LIMIT_MS = 15 * 60 * SECOND
@@ -197,6 +198,15 @@ def _create_deployment(cluster, inv: Invocation) -> str:
     return _create_built_object(cluster, inv, obj, strategy)
 
 
+def run(cluster, inv: Invocation, read_file=None) -> str:
+    """kubectl run (run.go): one Pod, built as BasicPod builds it, then created."""
+    strategy = dry_run_strategy(inv)
+    pod = build_pod(inv)
+    if inv.flag("namespace"):
+        pod["metadata"]["namespace"] = inv.flag("namespace")
+    return _create_built_object(cluster, inv, pod, strategy)
+
+
 def _create_built_object(cluster, inv: Invocation, obj: dict, strategy: str | None) -> str:
     """Print (client dry run) or send what a `kubectl create <kind>` generator built."""
     fmt = inv.flag("output")
@@ -220,7 +230,8 @@ def _create_built_object(cluster, inv: Invocation, obj: dict, strategy: str | No
                 if cluster.api.find(request["kind"], _namespace(inv), request["metadata"]["name"]):
                     info = resolve(request["kind"].lower())
                     raise errors.already_exists(qualified_plural(info), request["metadata"]["name"])
-                shown = request
+                shown = cluster.api.create(copy.deepcopy(request), dry_run=True)
+                shown.setdefault("status", {})
             else:
                 shown = copy.deepcopy(cluster.api.create(request))  # the POST's response
                 shown.setdefault("status", {})
@@ -1616,6 +1627,7 @@ def _logging_rank(pod: dict):
 
 
 VERBS = {
+    "run": run,
     "apply": apply,
     "create": create,
     "delete": delete,

@@ -55,6 +55,12 @@ class Reference:
         return f"{self.repository}:{self.tag}"
 
 
+def matches_reference_grammar(text: str) -> bool:
+    """distribution's ReferenceRegexp as it is, before any normalisation (kubectl run's
+    check of --image)."""
+    return _REFERENCE.match(text) is not None
+
+
 def parse_reference(image: str) -> Reference:
     """Normalise like ParseDockerRef; raises InvalidReference with the upstream text."""
     if _IDENTIFIER.match(image):
