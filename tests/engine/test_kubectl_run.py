@@ -108,3 +108,22 @@ def test_json_output_of_a_server_dry_run_is_the_defaulted_pod():
     assert pod["spec"]["containers"][0]["imagePullPolicy"] == "Always"
     assert pod["spec"]["terminationGracePeriodSeconds"] == 30
     assert runner.cluster.store.list("Pod", "default") == []
+
+
+def test_logs_of_a_container_whose_image_cannot_be_pulled():
+    """The kubelet's validateContainerLogStatus (pkg/kubelet/kubelet_pods.go) words the two
+    pull failures itself; other waiting reasons are given as they are."""
+    runner = session()
+    runner.run_line("kubectl run typo --image=ngnix")
+    assert runner.run_line("kubectl logs typo") == (
+        'Error from server (BadRequest): container "typo" in pod "typo" is waiting to start: '
+        "ContainerCreating"
+    )
+    runner.run_line("sim advance 5s")
+    assert runner.run_line("kubectl logs typo").endswith(
+        "is waiting to start: image can't be pulled"
+    )
+    runner.run_line("sim advance 1m")
+    assert runner.run_line("kubectl logs typo").endswith(
+        "is waiting to start: trying and failing to pull image"
+    )

@@ -1454,6 +1454,10 @@ LOGS_USAGE = (
     "required argument for the logs command"
 )
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
+WAITING_LOG_REASONS = {
+    "ErrImagePull": "image can't be pulled",
+    "ImagePullBackOff": "trying and failing to pull image",
+}
 
 
 def logs(cluster, inv: Invocation, read_file=None) -> str:
@@ -1566,6 +1570,8 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
         reason = ((status or {}).get("state", {}).get("waiting") or {}).get(
             "reason", "ContainerCreating"
         )
+        # the kubelet's validateContainerLogStatus words the two pull failures itself
+        reason = WAITING_LOG_REASONS.get(reason, reason)
         return "\n".join(
             [
                 *notes,
