@@ -944,7 +944,12 @@ class Kubelet:
             container.name,
         )
         self._later_for(
-            container, CONTAINER_CREATE_MS, self._create_container, runtime, container, ref
+            container,
+            self._scaled(CONTAINER_CREATE_MS),
+            self._create_container,
+            runtime,
+            container,
+            ref,
         )
 
     # probes ------------------------------------------------------------------
