@@ -16,6 +16,9 @@ WatchHandler = Callable[[str, dict], None]  # (event type ADDED/MODIFIED/DELETED
 CHANGE_LOG_LIMIT = 50_000
 
 
+ANY_KIND = "*"  # watch() every kind
+
+
 class Store:
     def __init__(self) -> None:
         self.resource_version = 0
@@ -85,6 +88,8 @@ class Store:
         return obj
 
     def watch(self, kind: str, handler: WatchHandler) -> None:
+        """Call handler(event_type, obj) for every change to objects of `kind` (ANY_KIND:
+        every kind), in resourceVersion order."""
         self._watchers.setdefault(kind, []).append(handler)
 
     def changes_since(self, resource_version: int) -> list[tuple[int, str, str, str, str]] | None:
@@ -109,6 +114,8 @@ class Store:
             while self._undelivered:
                 event_type, kind, target = self._undelivered.popleft()
                 for handler in self._watchers.get(kind, ()):
+                    handler(event_type, target)
+                for handler in self._watchers.get(ANY_KIND, ()):
                     handler(event_type, target)
         finally:
             self._delivering = False

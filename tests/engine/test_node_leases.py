@@ -49,3 +49,25 @@ def test_renewals_stop_when_the_node_is_off_and_the_lease_goes_with_the_node():
     runner.run_line("sim advance 5s")
     assert lease(runner, "node-2") is None  # garbage-collected with its owner
     assert lease(runner, "node-1") is not None
+
+
+def test_an_owner_of_a_kind_the_collector_does_not_watch_still_keeps_its_dependents():
+    """kubernetes.io/docs/concepts/architecture/garbage-collection/#owners-dependents:
+    a dependent is collected when its owner is gone, not when the owner is of another kind."""
+    runner = ScriptRunner(Cluster(seed=1))
+    runner.run_line("sim node add node-1")
+    runner.run_line(
+        "kubectl apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n"
+    )
+    uid = runner.cluster.api.get("ConfigMap", "default", "cfg")["metadata"]["uid"]
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: owned\n  ownerReferences:\n"
+        f"  - {{apiVersion: v1, kind: ConfigMap, name: cfg, uid: {uid}}}\n"
+        "spec:\n  containers:\n  - {name: app, image: nginx}\n"
+    )
+    runner.run_line("kubectl apply -f -", pod)
+    runner.run_line("sim advance 5s")
+    assert runner.cluster.api.find("Pod", "default", "owned") is not None
+    runner.run_line("kubectl delete configmap cfg")
+    runner.cluster.settle()  # no pod event needed: the owner's deletion is enough
+    assert runner.cluster.api.get("Pod", "default", "owned")["metadata"]["deletionTimestamp"]

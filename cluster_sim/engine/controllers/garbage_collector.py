@@ -5,11 +5,13 @@ foreground deletion keeps the owner (with the foregroundDeletion finalizer)
 until its blocking dependents are gone.
 """
 
-from ..apiserver import FOREGROUND
+from ..apiserver import FOREGROUND, is_namespaced
+from ..store import ANY_KIND
 from .base import Controller
 
-# Owners whose deletion must reach their dependents (any kind may be a dependent: they
-# are found through the store's ownerReferences index). Upstream watches every resource.
+# Owners whose deletion this controller hears of (any kind may be a dependent: they are
+# found through the store's ownerReferences index). Upstream watches every resource; an
+# owner of another kind is looked up before its dependents are judged orphans.
 WATCHED_KINDS = (
     "Pod",
     "ReplicaSet",
@@ -32,6 +34,18 @@ class GarbageCollector(Controller):
         self._live_uids: dict[str, tuple[str, str, str]] = {}
         for kind in WATCHED_KINDS:
             ctx.store.watch(kind, self._on_object)
+        ctx.store.watch(ANY_KIND, self._on_any_deletion)
+
+    def _on_any_deletion(self, event_type: str, obj: dict) -> None:
+        """An owner of a kind not watched above is gone: its dependents are orphans now."""
+        uid = obj["metadata"].get("uid")
+        if (
+            event_type == "DELETED"
+            and obj["kind"] not in WATCHED_KINDS
+            and uid
+            and self.ctx.store.dependents_of(uid)
+        ):
+            self.enqueue(("orphans-of", uid))
 
     def _on_object(self, event_type: str, obj: dict) -> None:
         meta = obj["metadata"]
@@ -50,6 +64,16 @@ class GarbageCollector(Controller):
             elif event_type == "DELETED":
                 self.enqueue(("foreground", owner))
 
+    def _owner_exists(self, ref: dict, dependent_namespace: str) -> bool:
+        """attemptToDeleteItem's isDangling: the owner is there if an object of its kind and
+        name, in the dependent's namespace unless cluster-scoped, has its uid."""
+        if ref["uid"] in self._live_uids:
+            return True
+        kind = ref.get("kind", "")
+        namespace = dependent_namespace if is_namespaced(kind, ref.get("apiVersion", "")) else ""
+        owner = self.ctx.store.get(kind, namespace, ref.get("name", ""))
+        return owner is not None and owner["metadata"].get("uid") == ref["uid"]
+
     def reconcile(self, key) -> None:
         action, target = key
         if action == "orphans-of":
@@ -60,7 +84,7 @@ class GarbageCollector(Controller):
                 if dependent is None or dependent["metadata"].get("deletionTimestamp"):
                     continue
                 refs = dependent["metadata"].get("ownerReferences") or []
-                if all(ref["uid"] not in self._live_uids for ref in refs):
+                if not any(self._owner_exists(ref, namespace) for ref in refs):
                     self.ctx.api.delete(kind, namespace, name)
         else:
             kind, namespace, name = target
