@@ -112,3 +112,36 @@ def test_first_feasible_walks_the_ring_from_start(density):
         candidates, walked = batch._first_feasible(feasible, start, wanted)
         assert candidates.tolist() == expected
         assert walked == evaluated
+
+
+def test_batch_cycle_matches_with_request_shapes_evicted_and_rebuilt(monkeypatch):
+    # 12 request shapes through a cache of 2: shapes are built from the arrays again and again
+    monkeypatch.setattr(batch, "SHAPES_KEPT", 2)
+    reference = build(4, threshold=10**9, nodes=150, pods=150)
+    batched = build(4, threshold=0, nodes=150, pods=150)
+    assert records(batched) == records(reference)
+
+
+def test_nodes_without_pod_capacity_count_as_110_in_the_reasons():
+    def cluster(threshold):
+        c = Cluster(seed=1)
+        c.scheduler.batch_threshold = threshold
+        bare = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a-node"}}
+        bare["status"] = {"allocatable": {"cpu": "4", "memory": "8Gi"}}
+        c.api.create(bare)
+        taint = [{"key": "k", "value": "v", "effect": "NoSchedule"}]
+        for index in range(120):
+            c.add_node(f"n{index:03d}", taints=taint if index < 110 else None)
+        c.api.create(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"containers": [{"name": "app", "image": "nginx"}]},
+            }
+        )
+        c.settle()
+        return c.scheduler.records[c.store.get("Pod", "default", "p")["metadata"]["uid"]]
+
+    assert cluster(0).as_dict() == cluster(10**9).as_dict()
+    assert "Too many pods" not in cluster(0).reason_counts

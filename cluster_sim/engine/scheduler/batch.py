@@ -87,16 +87,17 @@ class _RequestShape:
     pods of one shape share them; a slot is recomputed only after its node changed.
     """
 
-    def __init__(self, state: CycleState, size: int):
+    def __init__(self, state: CycleState, table: "NodeTable", fit, balanced):
         # requests and nonzero requests are all these plugins read from the state
         self.state = CycleState(
             pod={}, requests=dict(state.requests), nonzero=state.nonzero, total_nodes=0
         )
-        self.fits = np.zeros(size, dtype=bool)
-        self.least = np.zeros(size, dtype=np.int64)
-        self.balanced = np.zeros(size, dtype=np.int64)
-        self.weighted_sum = np.zeros(size, dtype=np.int64)  # both scores, weighted, added
-        self.stale: set[int] = set(range(size))
+        self.fits, self.least, self.balanced = _resource_columns(table, self.state)
+        self.weighted_sum = (
+            self.least * plugins.SCORE_WEIGHTS[fit.name]
+            + self.balanced * plugins.SCORE_WEIGHTS[balanced.name]
+        )
+        self.stale: set[int] = set()
 
     def refresh(self, table: "NodeTable", fit, balanced) -> None:
         if not self.stale:
@@ -114,6 +115,41 @@ class _RequestShape:
 
 
 SHAPES_KEPT = 32
+
+
+def _resource_columns(table: "NodeTable", state: CycleState):
+    """NodeResourcesFit's filter and LeastAllocated score and BalancedAllocation's score on
+    every node at once, from the table's arrays: a new shape's starting point. The same
+    arithmetic as the plugins' (the differential test holds them together)."""
+    size = len(table.names)
+    zeros = np.zeros(size, dtype=np.int64)
+    pods_allowed = table.allocatable.get("pods")
+    fits = table.pod_count + 1 <= (pods_allowed if pods_allowed is not None else 110)
+    for resource, amount in state.requests.items():
+        if amount:
+            free = table.allocatable.get(resource, zeros) - table.requested.get(resource, zeros)
+            fits &= amount <= free
+    cpu, memory = state.nonzero
+    cap_cpu = table.allocatable.get("cpu", zeros)
+    cap_mem = table.allocatable.get("memory", zeros)
+    used_cpu = table.nonzero_cpu + cpu
+    used_mem = table.nonzero_memory + memory
+    least = (_least(cap_cpu, used_cpu) + _least(cap_mem, used_mem)) // 2
+    f_cpu = _fraction(cap_cpu, used_cpu)
+    f_mem = _fraction(cap_mem, used_mem)
+    balanced = ((1 - np.abs(f_cpu - f_mem) / 2) * MAX_NODE_SCORE).astype(np.int64)
+    return fits, least, balanced
+
+
+def _least(capacity: np.ndarray, used: np.ndarray) -> np.ndarray:
+    ok = (capacity > 0) & (used <= capacity)
+    safe = np.where(capacity > 0, capacity, 1)
+    return np.where(ok, (capacity - used) * MAX_NODE_SCORE // safe, 0)
+
+
+def _fraction(capacity: np.ndarray, used: np.ndarray) -> np.ndarray:
+    safe = np.where(capacity > 0, capacity, 1)
+    return np.where(capacity > 0, np.minimum(used / safe, 1.0), 1.0)
 
 
 class NodeTable:
@@ -181,6 +217,8 @@ class NodeTable:
         self.allocatable: dict[str, np.ndarray] = {}
         self.requested: dict[str, np.ndarray] = {}
         self.pod_count = np.zeros(size, dtype=np.int64)
+        self.nonzero_cpu = np.zeros(size, dtype=np.int64)
+        self.nonzero_memory = np.zeros(size, dtype=np.int64)
         self._images: dict[str, np.ndarray] = {}
         self._signatures.clear()
         self._shapes.clear()
@@ -204,10 +242,13 @@ class NodeTable:
     def _load_slot(self, slot: int, info) -> None:
         size = len(self.names)
         for resource, amount in info.allocatable.items():
-            self.allocatable.setdefault(resource, np.zeros(size, dtype=np.int64))[slot] = amount
+            array = self.allocatable.get(resource)
+            if array is None:  # nodes without it have none, or NodeResourcesFit's 110 pods
+                default = 110 if resource == "pods" else 0
+                array = self.allocatable[resource] = np.full(size, default, dtype=np.int64)
+            array[slot] = amount
         for resource in self.allocatable:
             if resource not in info.allocatable:
-                # NodeResourcesFit's default when a node lists no pod capacity
                 self.allocatable[resource][slot] = 110 if resource == "pods" else 0
         self._load_usage(slot, info)
         for image in info.images:
@@ -228,16 +269,19 @@ class NodeTable:
                 array = requested[resource] = np.zeros(len(self.names), dtype=np.int64)
             array[slot] = amount
         self.pod_count[slot] = len(info.pods)
+        self.nonzero_cpu[slot] = info.nonzero_cpu
+        self.nonzero_memory[slot] = info.nonzero_memory
         for shape in self._shapes.values():
             shape.stale.add(slot)
 
     def request_shape(self, state: CycleState, fit, balanced) -> _RequestShape:
         key = (tuple(state.requests.items()), state.nonzero)
-        shape = self._shapes.get(key)
+        shape = self._shapes.pop(key, None)  # re-inserted last: least recently used first
         if shape is None:
             if len(self._shapes) >= SHAPES_KEPT:
-                del self._shapes[next(iter(self._shapes))]  # the oldest
-            shape = self._shapes[key] = _RequestShape(state, len(self.names))
+                del self._shapes[next(iter(self._shapes))]
+            shape = _RequestShape(state, self, fit, balanced)
+        self._shapes[key] = shape
         shape.refresh(self, fit, balanced)
         return shape
 
