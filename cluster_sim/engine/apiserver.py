@@ -45,6 +45,12 @@ def is_namespaced(kind: str, api_version: str = "") -> bool:
     return True if info is None else info.namespaced
 
 
+def _copy_of(rng: random.Random) -> random.Random:
+    copy_rng = random.Random()
+    copy_rng.setstate(rng.getstate())
+    return copy_rng
+
+
 _DEFAULT_API_VERSION = {
     "Deployment": "apps/v1",
     "ReplicaSet": "apps/v1",
@@ -108,7 +114,16 @@ class APIServer:
         """Store a new object. The caller hands over ownership of `obj`.
 
         dry_run (?dryRun=All): everything a create does to the object (defaulting,
-        admission, uid and timestamp) and nothing it does to the cluster."""
+        admission, uid and timestamp) and nothing it does to the cluster, its random draws
+        included: they come from copies, so a dry run changes no later name."""
+        rng, uid_rng = (
+            (_copy_of(self.rng), _copy_of(self._uid_rng))
+            if dry_run
+            else (
+                self.rng,
+                self._uid_rng,
+            )
+        )
         kind, meta = obj["kind"], obj.setdefault("metadata", {})
         namespaced = is_namespaced(kind, obj.get("apiVersion", ""))
         if namespaced:
@@ -118,11 +133,11 @@ class APIServer:
             meta.pop("namespace", None)
             namespace = CLUSTER_SCOPED_NAMESPACE
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = self._unique_generated_name(kind, namespace, meta["generateName"])
+            meta["name"] = self._unique_generated_name(kind, namespace, meta["generateName"], rng)
         name = meta["name"]
         if self.store.get(kind, namespace, name) is not None:
             raise errors.already_exists(resource_name(kind), name)
-        meta["uid"] = new_uid(self._uid_rng)
+        meta["uid"] = new_uid(uid_rng)
         meta["creationTimestamp"] = rfc3339(self.timeline.now_ms)
         if (
             "spec" in obj
@@ -135,7 +150,7 @@ class APIServer:
             self._allocate_service(obj)
         elif kind == "Pod":
             defaults.add_default_tolerations(obj["spec"], self.default_toleration_seconds)
-            admit_pod(obj, self.rng)
+            admit_pod(obj, rng)
         if dry_run:
             return obj
         return self.store.put(obj, "ADDED")
@@ -286,9 +301,11 @@ class APIServer:
                 f"namespace {namespace} because it is being terminated"
             )
 
-    def _unique_generated_name(self, kind: str, namespace: str, prefix: str) -> str:
+    def _unique_generated_name(
+        self, kind: str, namespace: str, prefix: str, rng: random.Random
+    ) -> str:
         while True:
-            name = generate_name(self.rng, prefix)
+            name = generate_name(rng, prefix)
             if self.store.get(kind, namespace, name) is None:
                 return name
 

@@ -1206,6 +1206,11 @@ def test_rollout_status_times_out_after_waiting_its_timeout():
     out = runner.run_line("kubectl rollout status deployment/web --timeout=1m")  # nothing due
     assert out.endswith("error: timed out waiting for the condition")
     assert runner.cluster.now_ms - before == 60_000
+    before = runner.cluster.now_ms
+    out = runner.run_line("kubectl rollout status deployment/web")  # no --timeout
+    assert out.endswith('error: deployment "web" exceeded its progress deadline')
+    # it waited for the controller's verdict (progressDeadlineSeconds, 600 s), not more
+    assert 0 < runner.cluster.now_ms - before <= 600_000
 
 
 def test_record_writes_the_command_into_the_change_cause():
@@ -1259,3 +1264,6 @@ def test_label_and_annotate_record_the_command_too():
     assert cause() == "kubectl label deployment web tier=front --overwrite=true --record=true"
     runner.run_line("kubectl annotate deployment web note=x --record")
     assert cause() == "kubectl annotate deployment web note=x --record=true"
+    # annotate.go records first, so the user's own change-cause wins
+    runner.run_line("kubectl annotate deployment web kubernetes.io/change-cause=bump --record")
+    assert cause() == "bump"

@@ -88,6 +88,8 @@ def test_mistakes_are_reported_as_kubectl_reports_them():
         "kubectl run x --image=NGINX": 'error: Invalid image name "NGINX": invalid reference format',
         "kubectl run x --image=nginx --restart=Sometimes": "error: invalid restart policy: Sometimes",
         "kubectl run x --image=nginx --env=1X=y": "error: invalid env: 1X=y",
+        "kubectl run x --image=nginx --labels=a=b=c": "error: unexpected label spec: a=b=c",
+        "kubectl run x --image=nginx --labels==b": "error: unexpected empty label key",
         "kubectl run x --image=nginx --port=http": (
             'error: strconv.Atoi: parsing "http": invalid syntax'
         ),
@@ -127,3 +129,14 @@ def test_logs_of_a_container_whose_image_cannot_be_pulled():
     assert runner.run_line("kubectl logs typo").endswith(
         "is waiting to start: trying and failing to pull image"
     )
+
+
+def test_a_server_dry_run_changes_no_later_name():
+    def names(dry_run_first: bool) -> list[str]:
+        runner = session()
+        if dry_run_first:
+            runner.run_line("kubectl run probe --image=nginx --dry-run=server")
+        runner.run_line("kubectl create deployment web --image=nginx:1.25 --replicas=2")
+        return sorted(p["metadata"]["name"] for p in runner.cluster.store.list("Pod", "default"))
+
+    assert names(True) == names(False)

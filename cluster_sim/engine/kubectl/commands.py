@@ -868,8 +868,9 @@ def _rollout_status(cluster, deployment: dict, inv: Invocation) -> str:
             break
         due = cluster.next_event_ms()
         if due is None or due > deadline:
-            # kubectl waited the whole time: the cluster's clock has moved on as much
-            if deadline > cluster.now_ms:
+            # kubectl waited out its --timeout: the cluster's clock has moved on as much.
+            # (Without one kubectl would wait for ever; the simulation stops waiting.)
+            if timeout_ns > 0 and deadline > cluster.now_ms:
                 cluster.advance(deadline - cluster.now_ms)
             lines.append("error: timed out waiting for the condition")
             break
@@ -1433,12 +1434,12 @@ def annotate(cluster, inv: Invocation, read_file=None) -> str:
             failures.append(problem)
             continue
         if not strategy:
+            cause = inv.change_cause()
+            if cause is not None:  # annotate.go records first: the user's own words win
+                annotations[du.CHANGE_CAUSE] = cause
             annotations.update(new)
             for key in remove:
                 annotations.pop(key, None)
-            cause = inv.change_cause()
-            if cause is not None:
-                annotations[du.CHANGE_CAUSE] = cause
             if annotations:
                 obj["metadata"]["annotations"] = annotations
             else:

@@ -63,10 +63,12 @@ def _labels(text: str | None, name: str) -> dict:
         return {"run": name}
     labels = {}
     for pair in text.split(","):
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise UsageError(f"error: invalid label spec: {pair}")
-        labels[key] = value
+        parts = pair.split("=")
+        if len(parts) != 2:
+            raise UsageError(f"error: unexpected label spec: {pair}")
+        if not parts[0]:
+            raise UsageError("error: unexpected empty label key")
+        labels[parts[0]] = parts[1]
     return labels
 
 
