@@ -9,9 +9,15 @@ counting frees. In this heap a traversal costs about a microsecond per object.
 The policy: whatever survives a generation-1 collection is frozen (gc.freeze moves it
 out of the collector's view), so an object is traversed twice and never again.
 Cyclic garbage among frozen objects (a stopped container process and its log
-streams form cycles) would never be found, so once the heap has doubled since the
-last sweep everything is unfrozen and the next full collection walks it all once.
-Pauses shrink and get rarer; the heap stays within about twice what is live.
+streams form cycles) would never be found, so everything is unfrozen and the next full
+collection walks it all once when the heap has doubled since the last sweep, or when
+about four heaps' worth of allocations have gone by (a steady heap still gets swept).
+Pauses shrink and get rarer; the heap stays within about twice what is live, and a full
+sweep costs a constant share of the allocations that paid for it.
+
+Python 3.14's incremental collector already spreads the old generation's work over
+young collections, and reports its generations differently: there the policy stands
+aside.
 
 Processes opt in (the ASGI application, the script runner, the benchmarks); the
 engine itself never touches the collector.
@@ -24,6 +30,13 @@ import sys
 SWEEP_GROWTH = 2
 # Heaps below this many allocated blocks are too small for a sweep to be worth delaying.
 SWEEP_FLOOR = 1_000_000
+# Sweep also once this many heaps' worth of objects were allocated since the last sweep.
+SWEEP_CHURN = 4
+# Roughly how many allocations one generation-1 collection stands for (the default
+# thresholds: 2,000 per young collection, 10 young per generation-1 collection).
+ALLOCATIONS_PER_FREEZE = 20_000
+# Where the incremental collector makes the policy unnecessary.
+INCREMENTAL_GC = (3, 14)
 
 
 def heap_blocks() -> int:
@@ -39,6 +52,7 @@ class FreezeSurvivors:
         self.swept_at = SWEEP_FLOOR  # heap blocks right after the last whole-heap sweep
         self.sweeping = False  # unfrozen: the next full collection walks everything
         self.sweeps = 0
+        self.freezes = 0  # since the last sweep
 
     def __call__(self, phase: str, info: dict) -> None:
         generation = info["generation"]
@@ -49,17 +63,23 @@ class FreezeSurvivors:
                 return  # keep everything in view until the full collection has run
             self.sweeping = False
             self.sweeps += 1
+            self.freezes = 0
             self.swept_at = max(heap_blocks(), SWEEP_FLOOR)
             gc.freeze()
             return
         gc.freeze()
-        if heap_blocks() > SWEEP_GROWTH * self.swept_at:
+        self.freezes += 1
+        churned = self.freezes * ALLOCATIONS_PER_FREEZE > SWEEP_CHURN * self.swept_at
+        if churned or heap_blocks() > SWEEP_GROWTH * self.swept_at:
             gc.unfreeze()
             self.sweeping = True
 
 
-def install() -> FreezeSurvivors:
-    """Adopt the policy for this process (idempotent); returns the active callback."""
+def install() -> FreezeSurvivors | None:
+    """Adopt the policy for this process (idempotent); returns the active callback, or
+    None on an interpreter with an incremental collector."""
+    if sys.version_info >= INCREMENTAL_GC:
+        return None
     for callback in gc.callbacks:
         if isinstance(callback, FreezeSurvivors):
             return callback

@@ -2,6 +2,7 @@
 garbage among them is still reclaimed by the whole-heap sweep once the heap has doubled."""
 
 import gc
+import sys
 import weakref
 
 import pytest
@@ -12,6 +13,12 @@ from cluster_sim import gc_policy
 class Node:
     def __init__(self):
         self.me = self  # a reference cycle: only the cyclic collector can free it
+
+
+INCREMENTAL = sys.version_info >= gc_policy.INCREMENTAL_GC
+pytestmark = pytest.mark.skipif(
+    INCREMENTAL, reason="the policy stands aside where the collector is incremental"
+)
 
 
 @pytest.fixture
@@ -69,3 +76,15 @@ def test_frozen_cyclic_garbage_is_reclaimed_by_the_sweep(heap):
     assert gc.get_freeze_count() > 0
     gc.collect(1)
     assert not callback.sweeping, "the next sweep waits for the heap to double again"
+
+
+def test_a_steady_heap_is_still_swept_after_enough_allocations(heap):
+    callback, size = heap
+    freezes_per_sweep = gc_policy.SWEEP_CHURN * size["blocks"] // gc_policy.ALLOCATIONS_PER_FREEZE
+    for _ in range(freezes_per_sweep):
+        gc.collect(1)
+        assert not callback.sweeping
+    gc.collect(1)  # one more heap's worth of churn: time to look at everything again
+    assert callback.sweeping
+    gc.collect()
+    assert callback.sweeps == 1 and callback.freezes == 0
