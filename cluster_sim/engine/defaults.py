@@ -5,6 +5,7 @@ stores (SetDefaults_* in pkg/apis/*/v1/defaults.go; DefaultTolerationSeconds
 and ServiceAccount admission plugins).
 """
 
+import base64
 from functools import lru_cache
 
 from .quantity import Quantity, QuantityError, parse_quantity
@@ -233,7 +234,20 @@ def _default_node(obj: dict) -> None:
         obj["status"] = {}
 
 
+def _default_secret(secret: dict) -> None:
+    """The v1 Secret's conversion and defaults: stringData is a write-only convenience, merged
+    into data (base64 of its UTF-8), its keys winning; type defaults to Opaque."""
+    string_data = secret.pop("stringData", None)
+    if isinstance(string_data, dict) and string_data:
+        data = secret.get("data") if isinstance(secret.get("data"), dict) else {}
+        for key, value in string_data.items():
+            data[key] = base64.b64encode(str(value).encode("utf-8")).decode("ascii")
+        secret["data"] = data
+    secret.setdefault("type", "Opaque")
+
+
 _DEFAULTERS = {
+    "Secret": _default_secret,
     "Node": _default_node,
     "Pod": _default_pod,
     "Deployment": _default_deployment,

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from . import podutil
 from .events import NORMAL, WARNING
 from .kubelet_admission import AdmittedPods, admission_failure
+from .kubelet_env import ContainerConfigError, container_environment, expand_command
 from .nodes import NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_MS, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
@@ -63,6 +64,7 @@ class ContainerRuntime:
         self.readiness_last: bool | None = None
         self.readiness_run = 0
         self.generation = 0  # bumps on every (re)start, invalidating older timers
+        self.env: dict[str, str] = {}  # resolved at creation (kubelet_env)
         self.restart_after_kill = False  # killed by a failed probe: restart even on exit 0
         # The way to a (re)start: image pull, its back-offs, the crash back-off, create, start.
         # `attempt` tags each timer on that way; bumping it voids them all (a new image).
@@ -708,6 +710,13 @@ class Kubelet:
         pod = self._pod(runtime)
         if pod is None or runtime.terminating:
             return
+        try:  # generateContainerConfig, before the runtime is asked for anything
+            container.env = container_environment(
+                pod, container.spec, self.ctx.store, self._node_ip(), runtime.ip or ""
+            )
+        except ContainerConfigError as error:
+            self._config_failed(pod, runtime, container, str(error))
+            return
         self._event(pod, NORMAL, "Created", f"Created container: {container.name}", container.name)
         self._later_for(
             container, CONTAINER_START_MS, self._start_container, runtime, container, ref
@@ -727,9 +736,9 @@ class Kubelet:
         try:
             container.process = ContainerProcess(
                 ref.info,
-                command=spec.get("command"),
-                args=spec.get("args"),
-                env={e["name"]: e.get("value", "") for e in spec.get("env", []) if "name" in e},
+                command=expand_command(spec.get("command"), container.env),
+                args=expand_command(spec.get("args"), container.env),
+                env=container.env,
                 started_ms=now,
                 rng=random.Random(self.rng.getrandbits(64)),
                 memory_limit_bytes=to_bytes(limits["memory"]) if "memory" in limits else None,
@@ -913,6 +922,37 @@ class Kubelet:
             container.name,
         )
         self.ctx.api.touch(pod)
+
+    def _config_failed(self, pod, runtime, container, message: str) -> None:
+        """CreateContainerConfigError: a Failed event and the waiting reason; the pod's next
+        sync (after an error, the pod worker's back-off) tries again."""
+        self._event(pod, WARNING, "Failed", f"Error: {message}", container.name)
+        self._set_waiting(pod, container, "CreateContainerConfigError", message)
+        self._later_for(container, NEXT_SYNC_AFTER_ERROR_MS, self._retry_config, runtime, container)
+
+    def _retry_config(self, runtime, container) -> None:
+        pod = self._pod(runtime)
+        if pod is None or runtime.terminating or container.process is not None:
+            return
+        try:
+            ref = resolve_image(container.spec.get("image", ""))
+        except ImagePullError:
+            return
+        self._event(
+            pod,
+            NORMAL,
+            "Pulled",
+            f'Container image "{container.spec.get("image")}" already present on machine',
+            container.name,
+        )
+        self._create_after_pull(runtime, container, ref)
+
+    def _node_ip(self) -> str:
+        node = self.ctx.store.get("Node", "", self.node_name)
+        for address in ((node or {}).get("status") or {}).get("addresses") or ():
+            if address.get("type") == "InternalIP":
+                return address.get("address", "")
+        return ""
 
     def _restart_container(self, runtime, container) -> None:
         pod = self._pod(runtime)
