@@ -35,6 +35,9 @@ SIMULATED_FLAGS = {
     "create": {"filename", "recursive", "dry-run", "validate", "record", "save-config"},
     "create deployment": {"image", "replicas", "port", "dry-run", "output", "validate", "save-config"},
     "create namespace": {"dry-run", "output", "validate", "save-config"},
+    "create configmap": {
+        "from-literal", "from-file", "dry-run", "output", "validate", "save-config",
+    },
     "delete": {
         "filename", "recursive", "selector", "field-selector", "all", "grace-period", "force",
         "now", "cascade", "wait", "dry-run", "ignore-not-found", "output",

@@ -23,6 +23,7 @@ from .apply import (
     visit_error,
 )
 from .args import Invocation, UsageError, parse_int
+from .create_configmap import build_configmap
 from .flags import go_parse_bool
 from .get import (
     check_output_format,
@@ -110,6 +111,8 @@ def create(cluster, inv: Invocation, read_file=None) -> str:
         return _create_namespace(cluster, inv)
     if inv.path == "create deployment":
         return _create_deployment(cluster, inv)
+    if inv.path == "create configmap":
+        return _create_configmap(cluster, inv, read_file)
     if inv.args:  # create.go ValidateArgs
         raise UsageError(
             f"error: Unexpected args: [{' '.join(inv.args)}]\n"
@@ -147,6 +150,16 @@ def _create_namespace(cluster, inv: Invocation) -> str:
         "status": {},
     }
     return _create_built_object(cluster, inv, obj, strategy)
+
+
+def _create_configmap(cluster, inv: Invocation, read_file) -> str:
+    name = _exactly_one_name(inv, "configmap")
+    strategy = dry_run_strategy(inv)
+    validation_directive(inv)
+    configmap = build_configmap(inv, name, read_file)
+    if inv.flag("namespace"):
+        configmap["metadata"]["namespace"] = inv.flag("namespace")
+    return _create_built_object(cluster, inv, configmap, strategy)
 
 
 def _create_deployment(cluster, inv: Invocation) -> str:

@@ -71,7 +71,7 @@ INT_BITS = {
 # pflag NoOptDefVal: the value a flag takes when given without one.
 NO_OPT_DEFAULTS = {"dry-run": "unchanged", "validate": "strict", "cascade": "background"}
 # StringArray flags (repeatable, no CSV splitting); other `[]` flags are StringSlice.
-ARRAY_FLAGS = {"prune-allowlist", "as-group"}
+ARRAY_FLAGS = {"prune-allowlist", "as-group", "from-literal"}
 
 
 @dataclass(frozen=True)

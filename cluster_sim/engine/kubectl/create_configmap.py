@@ -1,0 +1,86 @@
+"""The ConfigMap `kubectl create configmap` builds (create_configmap.go), before it is sent."""
+
+import posixpath
+import re
+
+from .args import Invocation, UsageError
+
+_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+_KEY_MESSAGE = (
+    "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "
+    "'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
+    "'[-._a-zA-Z0-9]+')"
+)
+
+
+def build_configmap(inv: Invocation, name: str, read_file) -> dict:
+    data: dict[str, str] = {}
+    for source in inv.flag("from-file") or []:
+        key, path = _file_source(source)
+        data_key = key or posixpath.basename(path.rstrip("/"))
+        _add(data, data_key, _read(path, read_file), name)
+    for literal in inv.flag("from-literal") or []:
+        key, sep, value = literal.partition("=")
+        if not sep:  # parseLiteralSource
+            raise UsageError(f"error: invalid literal source {literal}, expected key=value")
+        _add(data, key, value, name)
+    configmap: dict = {
+        "kind": "ConfigMap",
+        "apiVersion": "v1",
+        "metadata": {"name": name, "creationTimestamp": None},
+    }
+    if data:
+        configmap["data"] = data
+    return configmap
+
+
+def _file_source(source: str) -> tuple[str, str]:
+    """parseFileSource: `[key=]path`."""
+    key, sep, path = source.partition("=")
+    if not sep:
+        return "", source
+    if not key:
+        raise UsageError(f"error: key name for file path {path} missing")
+    if not path:
+        raise UsageError(f"error: file path for key name {key} missing")
+    return key, path
+
+
+def _read(path: str, read_file) -> str:
+    try:
+        if read_file is None:
+            raise FileNotFoundError(path)
+        text = read_file(path)
+    except FileNotFoundError:
+        raise UsageError(f"error: error reading {path}: no such file or directory") from None
+    if not isinstance(text, str):  # a directory: every file in it becomes a key upstream
+        raise UsageError(
+            f'error: ClusterLab does not simulate "kubectl create configmap --from-file" with '
+            f"a directory ({path}) yet"
+        )
+    return text
+
+
+def _add(data: dict[str, str], key: str, value: str, name: str) -> None:
+    """addKeyFromLiteralToConfigMap: IsConfigMapKey, and no key twice."""
+    problems = []
+    if len(key) > 253:
+        problems.append("must be no more than 253 characters")
+    if not _CONFIG_KEY.match(key):
+        problems.append(_KEY_MESSAGE)
+    if key == ".":
+        problems.append("must not be '.'")
+    elif key == "..":
+        problems.append("must not be '..'")
+    elif key.startswith(".."):
+        problems.append("must not start with '..'")
+    if problems:
+        raise UsageError(
+            f'error: "{key}" is not a valid key name for a ConfigMap: {";".join(problems)}'
+        )
+    if key in data:
+        raise UsageError(
+            f'error: cannot add key "{key}", another key by that name already exists in Data '
+            f'for ConfigMap "{name}"'
+        )
+    data[key] = value

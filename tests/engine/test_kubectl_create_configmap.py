@@ -1,0 +1,76 @@
+"""kubectl create configmap: --from-literal and --from-file.
+
+kubernetes.io/docs/tasks/configure-pod-container/configure-pod-configmap/#create-a-configmap
+(literal values, files keyed by their base name or an explicit key), with
+create_configmap.go's errors (parseLiteralSource, IsConfigMapKey, duplicate keys).
+"""
+
+import yaml
+
+from cluster_sim.engine.cluster import Cluster
+from cluster_sim.engine.script import ScriptRunner
+
+
+def session(tmp_path):
+    (tmp_path / "game.properties").write_text("enemies=aliens\nlives=3\n")
+    return ScriptRunner(Cluster(seed=6), base_dir=tmp_path)
+
+
+def test_literals_and_files_become_data(tmp_path):
+    runner = session(tmp_path)
+    out = runner.run_line(
+        "kubectl create configmap game --from-file=game.properties "
+        "--from-literal=special.how=very --dry-run=client -o yaml"
+    )
+    assert yaml.safe_load(out) == {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"creationTimestamp": None, "name": "game"},
+        "data": {"game.properties": "enemies=aliens\nlives=3\n", "special.how": "very"},
+    }
+    assert runner.cluster.api.find("ConfigMap", "default", "game") is None
+    assert (
+        runner.run_line(
+            "kubectl create configmap game --from-file=ui=game.properties --from-literal=lives=3"
+        )
+        == "configmap/game created"
+    )
+    stored = runner.cluster.api.get("ConfigMap", "default", "game")
+    assert stored["data"] == {"ui": "enemies=aliens\nlives=3\n", "lives": "3"}
+    assert runner.run_line("kubectl create configmap game") == (
+        'Error from server (AlreadyExists): configmaps "game" already exists'
+    )
+
+
+def test_the_errors_kubectl_reports(tmp_path):
+    runner = session(tmp_path)
+    cases = {
+        "kubectl create configmap bad --from-literal=nokey": (
+            "error: invalid literal source nokey, expected key=value"
+        ),
+        "kubectl create configmap bad --from-literal=a@b=1": (
+            'error: "a@b" is not a valid key name for a ConfigMap: a valid config key must '
+            "consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
+            "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+        ),
+        "kubectl create configmap bad --from-literal=a=1 --from-literal=a=2": (
+            'error: cannot add key "a", another key by that name already exists in Data for '
+            'ConfigMap "bad"'
+        ),
+        "kubectl create configmap bad --from-file=missing.txt": (
+            "error: error reading missing.txt: no such file or directory"
+        ),
+        "kubectl create configmap": (
+            "error: exactly one NAME is required, got 0\n"
+            "See 'kubectl create configmap -h' for help and examples"
+        ),
+    }
+    for line, expected in cases.items():
+        assert runner.run_line(line) == expected, line
+    assert runner.cluster.api.find("ConfigMap", "default", "bad") is None
+
+
+def test_a_literal_value_keeps_its_commas(tmp_path):
+    runner = session(tmp_path)
+    runner.run_line("kubectl create configmap c --from-literal=list=a,b,c")
+    assert runner.cluster.api.get("ConfigMap", "default", "c")["data"] == {"list": "a,b,c"}
