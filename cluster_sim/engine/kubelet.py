@@ -15,6 +15,13 @@ from . import podutil
 from .events import NORMAL, WARNING
 from .kubelet_admission import AdmittedPods, admission_failure
 from .kubelet_env import ContainerConfigError, container_environment, expand_command
+from .kubelet_volumes import (
+    MOUNT_RETRY_INITIAL_MS,
+    MOUNT_RETRY_MAX_MS,
+    MountError,
+    container_mounts,
+    pod_volumes,
+)
 from .nodes import NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_MS, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
@@ -81,6 +88,8 @@ class PodRuntime:
         self.containers = [ContainerRuntime(c) for c in pod["spec"].get("containers", [])]
         self.terminating = False
         self.ip: str | None = None
+        self.volumes: dict | None = None  # set up before the sandbox (kubelet_volumes)
+        self.mount_backoff_ms = 0
 
 
 class Kubelet:
@@ -93,6 +102,7 @@ class Kubelet:
         self.epoch = 0
         self.image_cache: dict[str, int] = {}  # image name -> size
         self.pods: dict[str, PodRuntime] = {}  # the pods it admitted
+        self._shared_volumes: dict = {}  # kube-api-access volumes, per namespace and account
         self.admitted = AdmittedPods()  # what those not yet terminated request
         self._rejected: set[str] = set()  # uids rejected, their status not written yet
         self.last_unschedulable = False  # lastNodeUnschedulable
@@ -462,6 +472,12 @@ class Kubelet:
         pod = self._pod(runtime)
         if pod is None or podutil.is_terminating(pod):
             return
+        if runtime.volumes is None:  # WaitForAttachAndMount comes before the sandbox
+            try:
+                runtime.volumes = pod_volumes(pod, self.ctx.store, self._shared_volumes)
+            except MountError as error:
+                self._mount_failed(pod, runtime, str(error))
+                return
         now = self.ctx.now_ms
         status = pod["status"]
         node = self.ctx.store.get("Node", "", self.node_name)
@@ -739,6 +755,7 @@ class Kubelet:
                 command=expand_command(spec.get("command"), container.env),
                 args=expand_command(spec.get("args"), container.env),
                 env=container.env,
+                volumes=container_mounts(spec, runtime.volumes or {}),
                 started_ms=now,
                 rng=random.Random(self.rng.getrandbits(64)),
                 memory_limit_bytes=to_bytes(limits["memory"]) if "memory" in limits else None,
@@ -922,6 +939,29 @@ class Kubelet:
             container.name,
         )
         self.ctx.api.touch(pod)
+
+    def _mount_failed(self, pod, runtime, message: str) -> None:
+        """FailedMount, and another try after the operation's back-off; meanwhile the
+        containers wait as ContainerCreating."""
+        self._event(pod, WARNING, "FailedMount", message)
+        status = pod["status"]
+        if not status.get("containerStatuses"):  # the kubelet's first status for the pod
+            now = self.ctx.now_ms
+            node = self.ctx.store.get("Node", "", self.node_name)
+            host_ip = _internal_ip(node) if node else ""
+            status.update({"hostIP": host_ip, "hostIPs": [{"ip": host_ip}]})
+            status.setdefault("startTime", rfc3339(now))
+            podutil.set_condition(pod, "PodReadyToStartContainers", "False", now)
+            podutil.set_condition(pod, "Initialized", "True", now)
+            status["containerStatuses"] = [
+                self._waiting_status(c, "ContainerCreating") for c in runtime.containers
+            ]
+            self._update_readiness(pod, runtime)
+            self.ctx.api.touch(pod)
+        runtime.mount_backoff_ms = min(
+            max(runtime.mount_backoff_ms * 2, MOUNT_RETRY_INITIAL_MS), MOUNT_RETRY_MAX_MS
+        )
+        self._later(runtime.mount_backoff_ms, self._start_sandbox, runtime)
 
     def _config_failed(self, pod, runtime, container, message: str) -> None:
         """CreateContainerConfigError: a Failed event and the waiting reason; the pod's next

@@ -1,0 +1,120 @@
+"""A pod's volumes, as the kubelet's volume manager sets them up before the sandbox starts.
+
+- `emptyDir`: an empty directory that lives as long as the pod, shared by its containers
+  (each container's restart keeps it; deleting the pod ends it).
+- `configMap` and `secret`: one file per key (or per `items` entry, at its `path`),
+  Secret values decoded.
+- `projected`: ConfigMap, Secret and downward API items and the service account token,
+  as the `kube-api-access-*` volume every pod gets: `token`, `ca.crt`, `namespace`.
+- Other kinds (persistentVolumeClaim, hostPath, ...) mount an empty directory: ClusterLab
+  does not simulate their storage yet.
+
+A ConfigMap or Secret that is missing (and not `optional`) fails the mount: the pod stays
+ContainerCreating with FailedMount events (`MountVolume.SetUp failed for volume "x" :
+configmap "y" not found`) and the kubelet tries again, backing off, until it appears.
+"""
+
+import base64
+import binascii
+
+from .admission import PROJECTED_TOKEN_SOURCES
+from .runtime.filesystem import Volume
+
+# The operation executor's exponential back-off for a failed mount
+# (initialDurationBeforeRetry, maxDurationBeforeRetry in nestedpendingoperations).
+MOUNT_RETRY_INITIAL_MS = 500
+MOUNT_RETRY_MAX_MS = 122_000
+# A service account token as a JWT looks: the simulation signs nothing.
+TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImNsdXN0ZXJsYWIifQ.simulated.token"
+
+
+class MountError(Exception):
+    """The FailedMount event's message."""
+
+
+def pod_volumes(pod: dict, store, shared: dict) -> dict[str, Volume]:
+    """name -> Volume for every volume of the pod. `shared` caches the token volume per
+    namespace and service account: it is the same in every pod and mounted read-only."""
+    namespace = pod["metadata"].get("namespace", "default")
+    volumes: dict[str, Volume] = {}
+    for spec in pod["spec"].get("volumes") or ():
+        name = spec.get("name", "")
+        try:
+            if "configMap" in spec:
+                volumes[name] = Volume(_files(store, "ConfigMap", namespace, spec["configMap"]))
+            elif "secret" in spec:
+                source = {**spec["secret"], "name": spec["secret"].get("secretName", "")}
+                volumes[name] = Volume(_files(store, "Secret", namespace, source))
+            elif "projected" in spec:
+                volumes[name] = _projected(pod, store, namespace, spec["projected"], shared)
+            else:
+                volumes[name] = Volume()
+        except MountError as error:
+            raise MountError(f'MountVolume.SetUp failed for volume "{name}" : {error}') from None
+    return volumes
+
+
+def container_mounts(spec: dict, volumes: dict[str, Volume]) -> dict[str, Volume]:
+    """mountPath -> Volume for a container's volumeMounts."""
+    return {
+        mount["mountPath"]: volumes[mount["name"]]
+        for mount in spec.get("volumeMounts") or ()
+        if mount.get("name") in volumes and mount.get("mountPath")
+    }
+
+
+def _files(store, kind: str, namespace: str, source: dict) -> dict[str, str]:
+    name = source.get("name", "")
+    obj = store.get(kind, namespace, name)
+    if obj is None:
+        if source.get("optional"):
+            return {}
+        raise MountError(f'{kind.lower()} "{name}" not found')
+    data = dict(obj.get("data") or {})
+    if kind == "Secret":
+        data = {key: _decoded(value) for key, value in data.items()}
+    items = source.get("items")
+    if not items:
+        return {f"/{key}": value for key, value in data.items()}
+    files = {}
+    for item in items:
+        key = item.get("key", "")
+        if key not in data:
+            if source.get("optional"):
+                continue
+            raise MountError(f"configmap references non-existent config key: {key}")
+        files[f"/{item.get('path', key)}"] = data[key]
+    return files
+
+
+def _projected(pod, store, namespace: str, spec: dict, shared: dict) -> Volume:
+    sources = spec.get("sources") or []
+    account = pod["spec"].get("serviceAccountName", "default")
+    token_only = spec == PROJECTED_TOKEN_SOURCES  # the admission plugin's kube-api-access
+    key = (namespace, account)
+    if token_only and key in shared:
+        return shared[key]
+    files: dict[str, str] = {}
+    for source in sources:
+        if "serviceAccountToken" in source:
+            files[f"/{source['serviceAccountToken'].get('path', 'token')}"] = TOKEN
+        elif "configMap" in source:
+            files.update(_files(store, "ConfigMap", namespace, source["configMap"]))
+        elif "secret" in source:
+            files.update(_files(store, "Secret", namespace, source["secret"]))
+        elif "downwardAPI" in source:
+            for item in source["downwardAPI"].get("items") or ():
+                path = (item.get("fieldRef") or {}).get("fieldPath", "")
+                if path == "metadata.namespace":
+                    files[f"/{item.get('path', '')}"] = namespace
+    volume = Volume(files)
+    if token_only:
+        shared[key] = volume
+    return volume
+
+
+def _decoded(value: str) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return value
