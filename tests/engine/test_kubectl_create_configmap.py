@@ -74,3 +74,24 @@ def test_a_literal_value_keeps_its_commas(tmp_path):
     runner = session(tmp_path)
     runner.run_line("kubectl create configmap c --from-literal=list=a,b,c")
     assert runner.cluster.api.get("ConfigMap", "default", "c")["data"] == {"list": "a,b,c"}
+
+
+def test_env_files_give_one_key_per_line(tmp_path):
+    runner = session(tmp_path)
+    (tmp_path / "game.env").write_text(
+        "\ufeff# settings\r\nlives=3\r\n  enemies=aliens\n\nempty=\nPASS\n"
+    )
+    (tmp_path / "bad.env").write_text("1bad=x\n")
+    runner.run_line("kubectl create configmap env --from-env-file=game.env")
+    assert runner.cluster.api.get("ConfigMap", "default", "env")["data"] == {
+        "lives": "3",
+        "enemies": "aliens",
+        "empty": "",
+        "PASS": "",  # no `=`: from kubectl's own environment, empty here
+    }
+    assert runner.run_line(
+        "kubectl create configmap x --from-env-file=game.env --from-literal=a=b"
+    ) == ("error: from-env-file cannot be combined with from-file or from-literal")
+    assert runner.run_line("kubectl create configmap x --from-env-file=bad.env").startswith(
+        'error: "1bad" is not a valid key name: a valid environment variable name must consist'
+    )

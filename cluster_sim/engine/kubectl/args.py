@@ -36,7 +36,8 @@ SIMULATED_FLAGS = {
     "create deployment": {"image", "replicas", "port", "dry-run", "output", "validate", "save-config"},
     "create namespace": {"dry-run", "output", "validate", "save-config"},
     "create configmap": {
-        "from-literal", "from-file", "dry-run", "output", "validate", "save-config",
+        "from-literal", "from-file", "from-env-file", "dry-run", "output", "validate",
+        "save-config",
     },
     "delete": {
         "filename", "recursive", "selector", "field-selector", "all", "grace-period", "force",

@@ -14,6 +14,9 @@ _KEY_MESSAGE = (
 
 
 def build_configmap(inv: Invocation, name: str, read_file) -> dict:
+    env_files = inv.flag("from-env-file") or []
+    if env_files and (inv.flag("from-file") or inv.flag("from-literal")):  # Validate
+        raise UsageError("error: from-env-file cannot be combined with from-file or from-literal")
     data: dict[str, str] = {}
     for source in inv.flag("from-file") or []:
         key, path = _file_source(source)
@@ -24,6 +27,9 @@ def build_configmap(inv: Invocation, name: str, read_file) -> dict:
         if not sep:  # parseLiteralSource
             raise UsageError(f"error: invalid literal source {literal}, expected key=value")
         _add(data, key, value, name)
+    for path in env_files:
+        for key, value in _env_file(_read(path, read_file)):
+            _add(data, key, value, name)
     configmap: dict = {
         "kind": "ConfigMap",
         "apiVersion": "v1",
@@ -32,6 +38,31 @@ def build_configmap(inv: Invocation, name: str, read_file) -> dict:
     if data:
         configmap["data"] = data
     return configmap
+
+
+_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+_ENV_NAME_MESSAGE = (
+    "a valid environment variable name must consist of alphabetic characters, digits, '_', "
+    "'-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  "
+    "or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
+)
+
+
+def _env_file(text: str) -> list[tuple[str, str]]:
+    """cmdutil.AddFromEnvFile: KEY=VALUE lines; blank lines and `#` comments skipped; a key
+    without `=` takes its value from kubectl's environment (empty here)."""
+    pairs = []
+    for number, raw in enumerate(text.split("\n")):
+        raw = raw.removesuffix("\r")  # bufio.ScanLines drops a CR before the LF
+        line = raw.removeprefix("\ufeff") if number == 0 else raw
+        line = line.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not _ENV_NAME.match(key):
+            raise UsageError(f'error: "{key}" is not a valid key name: {_ENV_NAME_MESSAGE}')
+        pairs.append((key, value if sep else ""))
+    return pairs
 
 
 def _file_source(source: str) -> tuple[str, str]:
