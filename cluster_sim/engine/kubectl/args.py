@@ -35,6 +35,10 @@ SIMULATED_FLAGS = {
     "create": {"filename", "recursive", "dry-run", "validate", "record", "save-config"},
     "create deployment": {"image", "replicas", "port", "dry-run", "output", "validate", "save-config"},
     "create namespace": {"dry-run", "output", "validate", "save-config"},
+    "create secret generic": {
+        "from-literal", "from-file", "from-env-file", "type", "dry-run", "output", "validate",
+        "save-config",
+    },
     "create configmap": {
         "from-literal", "from-file", "from-env-file", "dry-run", "output", "validate",
         "save-config",
@@ -72,7 +76,7 @@ SIMULATED_FLAGS = {
     "top node": set(),
     "top pod": {"all-namespaces"},
 }  # fmt: skip
-SIMULATED_PATHS = {*SIMULATED_FLAGS, "rollout", "set", "top", "create"}
+SIMULATED_PATHS = {*SIMULATED_FLAGS, "rollout", "set", "top", "create", "create secret"}
 # Flags that change nothing a simulated cluster could show (client-side plumbing).
 NO_OP_FLAGS = {
     "allow-missing-template-keys", "chunk-size", "field-manager", "show-managed-fields",
@@ -151,7 +155,7 @@ def parse(words: list[str]) -> Invocation:
         notes=notes,
         given=given,
     )
-    if verb in kflags.PARENT_COMMANDS and path == verb and verb != "create":
+    if path in kflags.PARENT_COMMANDS and path != "create":
         # DefaultSubCommandRun: arguments that name no subcommand, else the help text
         if positional:
             raise UsageError(
@@ -159,7 +163,7 @@ def parse(words: list[str]) -> Invocation:
                     [
                         *notes,
                         f"error: unknown command {go_quote(' '.join(positional))}\n"
-                        f"See 'kubectl {verb} -h' for help and examples",
+                        f"See 'kubectl {path} -h' for help and examples",
                     ]
                 )
             )
@@ -206,16 +210,17 @@ def find_command(words: list[str]) -> tuple[str, list[str]]:
     names = _strip_flags(words, root_spec)
     if not names or names[0] not in (*kflags.ROOT_COMMANDS, "help"):
         return "", words
-    verb = names[0]
-    rest = _args_minus_first(words, verb, root_spec)
-    if verb in kflags.PARENT_COMMANDS:
-        level_spec = kflags.command_flags(verb)
+    path = names[0]
+    rest = _args_minus_first(words, path, root_spec)
+    while path in kflags.PARENT_COMMANDS:  # `create secret generic`: parents nest
+        level_spec = kflags.command_flags(path)
         inner = _strip_flags(rest, level_spec)
-        if inner:
-            sub = kflags.subcommand(verb, inner[0])
-            if sub is not None:
-                return f"{verb} {sub}", _args_minus_first(rest, inner[0], level_spec)
-    return verb, rest
+        sub = kflags.subcommand(path, inner[0]) if inner else None
+        if sub is None:
+            break
+        rest = _args_minus_first(rest, inner[0], level_spec)
+        path = f"{path} {sub}"
+    return path, rest
 
 
 def _strip_flags(args: list[str], spec: dict[str, Flag]) -> list[str]:

@@ -23,7 +23,7 @@ from .apply import (
     visit_error,
 )
 from .args import Invocation, UsageError, parse_int
-from .create_configmap import build_configmap
+from .create_data import build_configmap, build_secret
 from .flags import go_parse_bool
 from .get import (
     check_output_format,
@@ -112,7 +112,9 @@ def create(cluster, inv: Invocation, read_file=None) -> str:
     if inv.path == "create deployment":
         return _create_deployment(cluster, inv)
     if inv.path == "create configmap":
-        return _create_configmap(cluster, inv, read_file)
+        return _create_keyed_data(cluster, inv, read_file, "configmap", build_configmap)
+    if inv.path == "create secret generic":
+        return _create_keyed_data(cluster, inv, read_file, "secret generic", build_secret)
     if inv.args:  # create.go ValidateArgs
         raise UsageError(
             f"error: Unexpected args: [{' '.join(inv.args)}]\n"
@@ -152,14 +154,15 @@ def _create_namespace(cluster, inv: Invocation) -> str:
     return _create_built_object(cluster, inv, obj, strategy)
 
 
-def _create_configmap(cluster, inv: Invocation, read_file) -> str:
-    name = _exactly_one_name(inv, "configmap")
+def _create_keyed_data(cluster, inv: Invocation, read_file, command: str, build) -> str:
+    """create configmap / create secret generic: the object from its sources, then one POST."""
+    name = _exactly_one_name(inv, command)
     strategy = dry_run_strategy(inv)
     validation_directive(inv)
-    configmap = build_configmap(inv, name, read_file)
+    obj = build(inv, name, read_file)
     if inv.flag("namespace"):
-        configmap["metadata"]["namespace"] = inv.flag("namespace")
-    return _create_built_object(cluster, inv, configmap, strategy)
+        obj["metadata"]["namespace"] = inv.flag("namespace")
+    return _create_built_object(cluster, inv, obj, strategy)
 
 
 def _create_deployment(cluster, inv: Invocation) -> str:

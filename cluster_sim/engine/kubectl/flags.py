@@ -39,6 +39,7 @@ PARENT_COMMANDS = {
         "job", "namespace", "poddisruptionbudget", "priorityclass", "quota", "role",
         "rolebinding", "secret", "service", "serviceaccount", "token",
     ),
+    "create secret": ("docker-registry", "generic", "tls"),
 }  # fmt: skip
 # Every command's global flags (`kubectl options`).
 GLOBAL_FLAGS_SPEC = (

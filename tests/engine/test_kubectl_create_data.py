@@ -1,9 +1,13 @@
-"""kubectl create configmap: --from-literal and --from-file.
+"""kubectl create configmap and kubectl create secret generic.
 
 kubernetes.io/docs/tasks/configure-pod-container/configure-pod-configmap/#create-a-configmap
-(literal values, files keyed by their base name or an explicit key), with
-create_configmap.go's errors (parseLiteralSource, IsConfigMapKey, duplicate keys).
+(literal values, files keyed by their base name or an explicit key, env files) and
+kubernetes.io/docs/tasks/configmap-secret/managing-secret-using-kubectl/ (the same
+sources, stored base64-encoded), with create_configmap.go's and create_secret.go's errors
+(parseLiteralSource, IsConfigMapKey, duplicate keys).
 """
+
+import base64
 
 import yaml
 
@@ -95,3 +99,52 @@ def test_env_files_give_one_key_per_line(tmp_path):
     assert runner.run_line("kubectl create configmap x --from-env-file=bad.env").startswith(
         'error: "1bad" is not a valid key name: a valid environment variable name must consist'
     )
+
+
+def test_secrets_from_literals_and_files(tmp_path):
+    runner = session(tmp_path)
+    out = runner.run_line(
+        "kubectl create secret generic db --from-literal=user=admin "
+        "--from-literal=password='s3cr3t!' --dry-run=client -o yaml"
+    )
+    assert yaml.safe_load(out) == {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"creationTimestamp": None, "name": "db"},
+        "data": {"user": "YWRtaW4=", "password": "czNjcjN0IQ=="},
+    }
+    assert (
+        runner.run_line(
+            "kubectl create secret generic db --from-literal=user=admin --from-file=game.properties"
+        )
+        == "secret/db created"
+    )
+    stored = runner.cluster.api.get("Secret", "default", "db")
+    assert stored["type"] == "Opaque"
+    decoded = {k: base64.b64decode(v).decode() for k, v in stored["data"].items()}
+    assert decoded == {"user": "admin", "game.properties": "enemies=aliens\nlives=3\n"}
+    runner.run_line(
+        "kubectl create secret generic auth --type=kubernetes.io/basic-auth "
+        "--from-literal=username=u --from-literal=password=p"
+    )
+    assert runner.cluster.api.get("Secret", "default", "auth")["type"] == "kubernetes.io/basic-auth"
+
+
+def test_secret_errors_are_create_secret_go_s(tmp_path):
+    runner = session(tmp_path)
+    assert runner.run_line("kubectl create secret generic bad --from-literal=a@b=1") == (
+        'error: "a@b" is not valid key name for a Secret a valid config key must consist of '
+        "alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or "
+        "'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+    )
+    assert runner.run_line(
+        "kubectl create secret generic bad --from-literal=a=1 --from-literal=a=2"
+    ) == ("error: cannot add key a, another key by that name already exists")
+    assert runner.run_line("kubectl create secret generic") == (
+        "error: exactly one NAME is required, got 0\n"
+        "See 'kubectl create secret generic -h' for help and examples"
+    )
+    assert runner.run_line("kubectl create secret").startswith(
+        "Create a secret with specified type."
+    )
+    assert "does not simulate" in runner.run_line("kubectl create secret tls x --cert=a --key=b")

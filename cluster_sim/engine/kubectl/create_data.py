@@ -1,5 +1,8 @@
-"""The ConfigMap `kubectl create configmap` builds (create_configmap.go), before it is sent."""
+"""The ConfigMap `kubectl create configmap` builds (create_configmap.go) and the Secret
+`kubectl create secret generic` builds (create_secret.go), before they are sent: keys from
+--from-literal, --from-file and --from-env-file, checked as each command checks them."""
 
+import base64
 import posixpath
 import re
 
@@ -14,22 +17,7 @@ _KEY_MESSAGE = (
 
 
 def build_configmap(inv: Invocation, name: str, read_file) -> dict:
-    env_files = inv.flag("from-env-file") or []
-    if env_files and (inv.flag("from-file") or inv.flag("from-literal")):  # Validate
-        raise UsageError("error: from-env-file cannot be combined with from-file or from-literal")
-    data: dict[str, str] = {}
-    for source in inv.flag("from-file") or []:
-        key, path = _file_source(source)
-        data_key = key or posixpath.basename(path.rstrip("/"))
-        _add(data, data_key, _read(path, read_file), name)
-    for literal in inv.flag("from-literal") or []:
-        key, sep, value = literal.partition("=")
-        if not sep:  # parseLiteralSource
-            raise UsageError(f"error: invalid literal source {literal}, expected key=value")
-        _add(data, key, value, name)
-    for path in env_files:
-        for key, value in _env_file(_read(path, read_file)):
-            _add(data, key, value, name)
+    data = _collect(inv, name, read_file, _add_to_configmap)
     configmap: dict = {
         "kind": "ConfigMap",
         "apiVersion": "v1",
@@ -38,6 +26,44 @@ def build_configmap(inv: Invocation, name: str, read_file) -> dict:
     if data:
         configmap["data"] = data
     return configmap
+
+
+def build_secret(inv: Invocation, name: str, read_file) -> dict:
+    data = _collect(inv, name, read_file, _add_to_secret)
+    secret: dict = {
+        "kind": "Secret",
+        "apiVersion": "v1",
+        "metadata": {"name": name, "creationTimestamp": None},
+    }
+    if data:
+        secret["data"] = {
+            key: base64.b64encode(value.encode("utf-8")).decode("ascii")
+            for key, value in data.items()
+        }
+    if inv.flag("type"):
+        secret["type"] = inv.flag("type")
+    return secret
+
+
+def _collect(inv: Invocation, name: str, read_file, add) -> dict[str, str]:
+    """Files first, then literals, then env files, as both commands handle their sources."""
+    env_files = inv.flag("from-env-file") or []
+    if env_files and (inv.flag("from-file") or inv.flag("from-literal")):  # Validate
+        raise UsageError("error: from-env-file cannot be combined with from-file or from-literal")
+    data: dict[str, str] = {}
+    for source in inv.flag("from-file") or []:
+        key, path = _file_source(source)
+        data_key = key or posixpath.basename(path.rstrip("/"))
+        add(data, data_key, _read(path, read_file), name)
+    for literal in inv.flag("from-literal") or []:
+        key, sep, value = literal.partition("=")
+        if not sep:  # parseLiteralSource
+            raise UsageError(f"error: invalid literal source {literal}, expected key=value")
+        add(data, key, value, name)
+    for path in env_files:
+        for key, value in _env_file(_read(path, read_file)):
+            add(data, key, value, name)
+    return data
 
 
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -86,14 +112,13 @@ def _read(path: str, read_file) -> str:
         raise UsageError(f"error: error reading {path}: no such file or directory") from None
     if not isinstance(text, str):  # a directory: every file in it becomes a key upstream
         raise UsageError(
-            f'error: ClusterLab does not simulate "kubectl create configmap --from-file" with '
-            f"a directory ({path}) yet"
+            f'error: ClusterLab does not simulate "--from-file" with a directory ({path}) yet'
         )
     return text
 
 
-def _add(data: dict[str, str], key: str, value: str, name: str) -> None:
-    """addKeyFromLiteralToConfigMap: IsConfigMapKey, and no key twice."""
+def _key_problems(key: str) -> list[str]:
+    """validation.IsConfigMapKey (Secrets use the same rules)."""
     problems = []
     if len(key) > 253:
         problems.append("must be no more than 253 characters")
@@ -105,13 +130,29 @@ def _add(data: dict[str, str], key: str, value: str, name: str) -> None:
         problems.append("must not be '..'")
     elif key.startswith(".."):
         problems.append("must not start with '..'")
+    return problems
+
+
+def _add_to_configmap(data: dict[str, str], key: str, value: str, name: str) -> None:
+    """validateNewConfigMap."""
+    problems = _key_problems(key)
     if problems:
         raise UsageError(
-            f'error: "{key}" is not a valid key name for a ConfigMap: {";".join(problems)}'
+            f'error: "{key}" is not a valid key name for a ConfigMap: {",".join(problems)}'
         )
     if key in data:
         raise UsageError(
             f'error: cannot add key "{key}", another key by that name already exists in Data '
             f'for ConfigMap "{name}"'
         )
+    data[key] = value
+
+
+def _add_to_secret(data: dict[str, str], key: str, value: str, name: str) -> None:
+    """addKeyFromLiteralToSecret."""
+    problems = _key_problems(key)
+    if problems:
+        raise UsageError(f'error: "{key}" is not valid key name for a Secret {";".join(problems)}')
+    if key in data:
+        raise UsageError(f"error: cannot add key {key}, another key by that name already exists")
     data[key] = value
