@@ -727,9 +727,7 @@ class Kubelet:
         if pod is None or runtime.terminating:
             return
         try:  # generateContainerConfig, before the runtime is asked for anything
-            container.env = container_environment(
-                pod, container.spec, self.ctx.store, self._node_ip(), runtime.ip or ""
-            )
+            container.env = container_environment(pod, container.spec, self.ctx.store)
         except ContainerConfigError as error:
             self._config_failed(pod, runtime, container, str(error))
             return
@@ -971,28 +969,9 @@ class Kubelet:
         self._later_for(container, NEXT_SYNC_AFTER_ERROR_MS, self._retry_config, runtime, container)
 
     def _retry_config(self, runtime, container) -> None:
-        pod = self._pod(runtime)
-        if pod is None or runtime.terminating or container.process is not None:
-            return
-        try:
-            ref = resolve_image(container.spec.get("image", ""))
-        except ImagePullError:
-            return
-        self._event(
-            pod,
-            NORMAL,
-            "Pulled",
-            f'Container image "{container.spec.get("image")}" already present on machine',
-            container.name,
-        )
-        self._create_after_pull(runtime, container, ref)
-
-    def _node_ip(self) -> str:
-        node = self.ctx.store.get("Node", "", self.node_name)
-        for address in ((node or {}).get("status") or {}).get("addresses") or ():
-            if address.get("type") == "InternalIP":
-                return address.get("address", "")
-        return ""
+        """The pod's next sync goes the whole way again, from EnsureImageExists."""
+        if container.process is None:
+            self._pull_then_start(runtime, container)
 
     def _restart_container(self, runtime, container) -> None:
         pod = self._pod(runtime)
@@ -1004,33 +983,9 @@ class Kubelet:
         if status is not None:
             status["restartCount"] = container.restart_count
             self.ctx.api.touch(pod)
-        if container.spec.get("imagePullPolicy", "IfNotPresent") == "Always":
-            # EnsureImageExists runs before every start: with Always it asks the registry again.
-            self._pull_then_start(runtime, container)
-            return
-        try:
-            ref = resolve_image(container.spec.get("image", ""))
-        except ImagePullError as error:
-            self._image_failed(pod, runtime, container, container.spec.get("image", ""), error)
-            return
-        if ref.name not in self.image_cache:  # a new image (the pod was updated): pull it first
-            self._pull_then_start(runtime, container)
-            return
-        self._event(
-            pod,
-            NORMAL,
-            "Pulled",
-            f'Container image "{container.spec.get("image")}" already present on machine',
-            container.name,
-        )
-        self._later_for(
-            container,
-            self._scaled(CONTAINER_CREATE_MS),
-            self._create_container,
-            runtime,
-            container,
-            ref,
-        )
+        # EnsureImageExists runs before every start: the image is there, or pulled again
+        # (Always, or an image the pod was updated to), as on the first start.
+        self._pull_then_start(runtime, container)
 
     # probes ------------------------------------------------------------------
 

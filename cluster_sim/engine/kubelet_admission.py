@@ -23,7 +23,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 from .scheduler.plugins import NodeAffinity, NodePorts, tolerates_taint
-from .scheduler.resources import node_allocatable, pod_requests
+from .scheduler.resources import node_allocatable, pod_host_ports, pod_requests
 
 NODE_OS = "linux"
 OS_LABEL = "kubernetes.io/os"
@@ -64,7 +64,7 @@ class AdmittedPods:
             return
         if requests is None:
             requests = pod_requests(pod["spec"])
-        ports = _host_ports(pod)
+        ports = pod_host_ports(pod)
         self._members[uid] = (requests, ports)
         for name, amount in requests.items():
             self.requested[name] = self.requested.get(name, 0) + amount
@@ -98,7 +98,7 @@ def admission_failure(
     if failure is not None:
         return failure
     spec = pod["spec"]
-    if spec.get("nodeSelector") or spec.get("affinity") or _host_ports(pod):
+    if spec.get("nodeSelector") or spec.get("affinity") or pod_host_ports(pod):
         # What the NodeAffinity and NodePorts filters read of a scheduler NodeInfo.
         info = SimpleNamespace(
             node=node,
@@ -159,15 +159,6 @@ def _is_extended(name: str) -> bool:
     """v1helper.IsExtendedResourceName: namespaced outside kubernetes.io, not a quota name."""
     native = "/" not in name or "kubernetes.io/" in name
     return not native and not name.startswith("requests.")
-
-
-def _host_ports(pod: dict) -> set[tuple[str, int]]:
-    return {
-        (port.get("protocol", "TCP"), port["hostPort"])
-        for container in pod["spec"].get("containers", [])
-        for port in container.get("ports", [])
-        if port.get("hostPort")
-    }
 
 
 __all__ = ["AdmittedPods", "admission_failure"]

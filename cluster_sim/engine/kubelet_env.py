@@ -21,9 +21,8 @@ class ContainerConfigError(Exception):
     """The kubelet's error text (the container's waiting message; the event adds `Error: `)."""
 
 
-def container_environment(
-    pod: dict, spec: dict, store, node_ip: str = "", pod_ip: str = ""
-) -> dict[str, str]:
+def container_environment(pod: dict, spec: dict, store) -> dict[str, str]:
+    """The environment of container `spec` of `pod`, whose sandbox is up (its IPs known)."""
     namespace = pod["metadata"].get("namespace", "default")
     env: dict[str, str] = {}
     for source in spec.get("envFrom") or ():
@@ -32,7 +31,7 @@ def container_environment(
             ref = source.get(ref_field)
             if ref is None:
                 continue
-            data = _data(store, kind, namespace, ref)
+            data = source_data(store, kind, namespace, ref)
             for key, value in (data or {}).items():
                 env[prefix + key] = value
     for var in spec.get("env") or ():
@@ -41,7 +40,7 @@ def container_environment(
         if source is None:
             env[name] = expand_kubernetes_references(var.get("value", ""), env)
             continue
-        value = _value_from(source, pod, spec, store, namespace, node_ip, pod_ip)
+        value = _value_from(source, pod, spec, store, namespace)
         if value is not None:
             env[name] = value
     return env
@@ -54,14 +53,17 @@ def expand_command(words: list[str] | None, env: dict[str, str]) -> list[str] | 
     return [expand_kubernetes_references(word, env) for word in words]
 
 
-def _data(store, kind: str, namespace: str, ref: dict) -> dict[str, str] | None:
-    """The object's data as strings; None when it is optional and missing."""
+def source_data(
+    store, kind: str, namespace: str, ref: dict, error: type[Exception] = ContainerConfigError
+) -> dict[str, str] | None:
+    """A ConfigMap's or Secret's data as strings (Secret values decoded); None when it is
+    missing but optional. Missing and required: `error` with the kubelet's words."""
     name = ref.get("name", "")
     obj = store.get(kind, namespace, name)
     if obj is None:
         if ref.get("optional"):
             return None
-        raise ContainerConfigError(f'{kind.lower()} "{name}" not found')
+        raise error(f'{kind.lower()} "{name}" not found')
     if kind == "ConfigMap":
         return dict(obj.get("data") or {})
     return {key: _decoded(value) for key, value in (obj.get("data") or {}).items()}
@@ -74,12 +76,12 @@ def _decoded(value: str) -> str:
         return value
 
 
-def _value_from(source, pod, spec, store, namespace, node_ip, pod_ip) -> str | None:
+def _value_from(source, pod, spec, store, namespace) -> str | None:
     for kind, ref_field in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
         ref = source.get(ref_field)
         if ref is None:
             continue
-        data = _data(store, kind, namespace, ref)
+        data = source_data(store, kind, namespace, ref)
         if data is None:
             return None
         key = ref.get("key", "")
@@ -91,15 +93,16 @@ def _value_from(source, pod, spec, store, namespace, node_ip, pod_ip) -> str | N
             )
         return data[key]
     if source.get("fieldRef") is not None:
-        return _field(pod, source["fieldRef"].get("fieldPath", ""), node_ip, pod_ip)
+        return _field(pod, source["fieldRef"].get("fieldPath", ""))
     if source.get("resourceFieldRef") is not None:
         return _resource(source["resourceFieldRef"], pod, spec)
     return None
 
 
-def _field(pod: dict, path: str, node_ip: str, pod_ip: str) -> str:
+def _field(pod: dict, path: str) -> str:
     """podFieldSelectorRuntimeValue and ExtractFieldPathAsString."""
-    meta, pod_spec = pod["metadata"], pod["spec"]
+    meta, pod_spec, status = pod["metadata"], pod["spec"], pod["status"]
+    node_ip, pod_ip = status.get("hostIP", ""), status.get("podIP", "")
     simple = {
         "metadata.name": meta.get("name", ""),
         "metadata.namespace": meta.get("namespace", ""),

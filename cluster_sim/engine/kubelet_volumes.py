@@ -14,10 +14,8 @@ ContainerCreating with FailedMount events (`MountVolume.SetUp failed for volume 
 configmap "y" not found`) and the kubelet tries again, backing off, until it appears.
 """
 
-import base64
-import binascii
-
 from .admission import PROJECTED_TOKEN_SOURCES
+from .kubelet_env import source_data
 from .runtime.filesystem import Volume
 
 # The operation executor's exponential back-off for a failed mount
@@ -64,15 +62,9 @@ def container_mounts(spec: dict, volumes: dict[str, Volume]) -> dict[str, Volume
 
 
 def _files(store, kind: str, namespace: str, source: dict) -> dict[str, str]:
-    name = source.get("name", "")
-    obj = store.get(kind, namespace, name)
-    if obj is None:
-        if source.get("optional"):
-            return {}
-        raise MountError(f'{kind.lower()} "{name}" not found')
-    data = dict(obj.get("data") or {})
-    if kind == "Secret":
-        data = {key: _decoded(value) for key, value in data.items()}
+    data = source_data(store, kind, namespace, source, MountError)
+    if data is None:
+        return {}
     items = source.get("items")
     if not items:
         return {f"/{key}": value for key, value in data.items()}
@@ -111,10 +103,3 @@ def _projected(pod, store, namespace: str, spec: dict, shared: dict) -> Volume:
     if token_only:
         shared[key] = volume
     return volume
-
-
-def _decoded(value: str) -> str:
-    try:
-        return base64.b64decode(value, validate=True).decode("utf-8", errors="replace")
-    except (binascii.Error, ValueError):
-        return value

@@ -17,32 +17,27 @@ _KEY_MESSAGE = (
 
 
 def build_configmap(inv: Invocation, name: str, read_file) -> dict:
-    data = _collect(inv, name, read_file, _add_to_configmap)
-    configmap: dict = {
-        "kind": "ConfigMap",
-        "apiVersion": "v1",
-        "metadata": {"name": name, "creationTimestamp": None},
-    }
-    if data:
-        configmap["data"] = data
-    return configmap
+    return _keyed_object("ConfigMap", name, _collect(inv, name, read_file, _add_to_configmap))
 
 
 def build_secret(inv: Invocation, name: str, read_file) -> dict:
     data = _collect(inv, name, read_file, _add_to_secret)
-    secret: dict = {
-        "kind": "Secret",
-        "apiVersion": "v1",
-        "metadata": {"name": name, "creationTimestamp": None},
-    }
-    if data:
-        secret["data"] = {
-            key: base64.b64encode(value.encode("utf-8")).decode("ascii")
-            for key, value in data.items()
-        }
+    encoded = {key: base64.b64encode(value.encode()).decode("ascii") for key, value in data.items()}
+    secret = _keyed_object("Secret", name, encoded)
     if inv.flag("type"):
         secret["type"] = inv.flag("type")
     return secret
+
+
+def _keyed_object(kind: str, name: str, data: dict[str, str]) -> dict:
+    obj: dict = {
+        "kind": kind,
+        "apiVersion": "v1",
+        "metadata": {"name": name, "creationTimestamp": None},
+    }
+    if data:  # an empty map is omitted, as Go's omitempty does
+        obj["data"] = data
+    return obj
 
 
 def _collect(inv: Invocation, name: str, read_file, add) -> dict[str, str]:

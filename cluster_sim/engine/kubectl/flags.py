@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..manifests.errors import go_quote
+from ..manifests.errors import GO_ESCAPES, go_quote
 
 HELP_DIR = Path(__file__).parent / "help"
 
@@ -399,15 +399,7 @@ def go_read_csv(value: str) -> list[str]:
 def go_quote_byte(byte: int) -> str:
     """fmt's %q of a byte: a Go character literal (`'z'`, `'\\x00'`, `'Ã'`)."""
     ch = chr(byte)
-    escapes = {
-        "\a": "\\a",
-        "\b": "\\b",
-        "\f": "\\f",
-        "\n": "\\n",
-        "\r": "\\r",
-        "\t": "\\t",
-        "\v": "\\v",
-    }
+    escapes = GO_ESCAPES
     if ch == "'":
         return "'\\''"
     if ch == "\\":

@@ -67,8 +67,8 @@ def go_quote(text: str) -> str:
             out.append('\\"')
         elif ch == "\\":
             out.append("\\\\")
-        elif ch in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[ch])
+        elif ch in GO_ESCAPES:
+            out.append(GO_ESCAPES[ch])
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
         elif not ch.isprintable() and code > 0x7F:
@@ -79,7 +79,7 @@ def go_quote(text: str) -> str:
     return "".join(out)
 
 
-_GO_ESCAPES = {
+GO_ESCAPES = {
     "\a": "\\a",
     "\b": "\\b",
     "\f": "\\f",

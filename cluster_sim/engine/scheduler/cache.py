@@ -4,7 +4,7 @@ Kept up to date from Node and Pod watches, like kube-scheduler's cache, so a
 scheduling cycle never walks every pod in the cluster.
 """
 
-from .resources import node_allocatable, pod_nonzero_requests, pod_requests
+from .resources import node_allocatable, pod_host_ports, pod_nonzero_requests, pod_requests
 
 TERMINAL_PHASES = ("Succeeded", "Failed")
 
@@ -52,7 +52,7 @@ class NodeInfo:
             self.requested[name] = self.requested.get(name, 0) + amount
         self.nonzero_cpu += nonzero[0]
         self.nonzero_memory += nonzero[1]
-        self.host_ports.update(_host_ports(pod))
+        self.host_ports.update(pod_host_ports(pod))
 
     def remove_pod(self, uid: str, requests: dict[str, int], nonzero: tuple[int, int]) -> None:
         pod = self.pods.pop(uid, None)
@@ -62,16 +62,7 @@ class NodeInfo:
             self.requested[name] = self.requested.get(name, 0) - amount
         self.nonzero_cpu -= nonzero[0]
         self.nonzero_memory -= nonzero[1]
-        self.host_ports.difference_update(_host_ports(pod))
-
-
-def _host_ports(pod: dict) -> set[tuple[str, int]]:
-    return {
-        (port.get("protocol", "TCP"), port["hostPort"])
-        for container in pod["spec"].get("containers", [])
-        for port in container.get("ports", [])
-        if port.get("hostPort")
-    }
+        self.host_ports.difference_update(pod_host_ports(pod))
 
 
 class SchedulerCache:

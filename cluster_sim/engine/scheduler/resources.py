@@ -44,3 +44,13 @@ def node_allocatable(node: dict) -> dict[str, int]:
     status = node.get("status") or {}
     source = status.get("allocatable") or status.get("capacity") or {}
     return {name: resource_amount(name, value) for name, value in source.items()}
+
+
+def pod_host_ports(pod: dict) -> set[tuple[str, int]]:
+    """(protocol, hostPort) of the pod's containers: what NodePorts and the kubelet check."""
+    return {
+        (port.get("protocol", "TCP"), port["hostPort"])
+        for container in pod["spec"].get("containers", [])
+        for port in container.get("ports", [])
+        if port.get("hostPort")
+    }
