@@ -51,6 +51,8 @@ def _copy_of(rng: random.Random) -> random.Random:
     return copy_rng
 
 
+AdmissionPlugin = Callable[[dict, "dict | None", bool], None]
+
 _DEFAULT_API_VERSION = {
     "Deployment": "apps/v1",
     "ReplicaSet": "apps/v1",
@@ -79,6 +81,12 @@ class APIServer:
         self.service_ips = ipam.ServiceIPAllocator(rng)
         self.node_ports = ipam.NodePortAllocator(rng)
         self._read_hooks: dict[str, Callable[[dict], None]] = {}
+        # Admission plugins run on every create and update, the API server's own writes for
+        # controllers included (a ReplicaSet's pods meet ResourceQuota too). Mutating ones
+        # (LimitRanger, DefaultStorageClass) run first, then validating ones (ResourceQuota):
+        # plugin(obj, old, dry_run) changes obj or raises an ApiError; old is None on create.
+        self.mutating_admission: list[AdmissionPlugin] = []
+        self.validating_admission: list[AdmissionPlugin] = []
 
     def on_read(self, kind: str, hook: Callable[[dict], None]) -> None:
         """Fields that change on a schedule nothing reacts to (a node's status heartbeat) are
@@ -151,6 +159,7 @@ class APIServer:
         elif kind == "Pod":
             defaults.add_default_tolerations(obj["spec"], self.default_toleration_seconds)
             admit_pod(obj, rng)
+        self._admit(obj, None, dry_run)
         if dry_run:
             return obj
         return self.store.put(obj, "ADDED")
@@ -176,12 +185,19 @@ class APIServer:
         defaults.default_object(obj)
         if kind == "Service":
             self._keep_service_allocations(current, obj)
+        self._admit(obj, current, False)
         generation = current["metadata"].get("generation")
         if generation is not None:
             changed = obj.get("spec") != current.get("spec")
             meta["generation"] = generation + 1 if changed else generation
         self._replace_in_place(current, obj)
         return self.store.put(current, "MODIFIED")
+
+    def _admit(self, obj: dict, old: dict | None, dry_run: bool) -> None:
+        for plugin in self.mutating_admission:
+            plugin(obj, old, dry_run)
+        for plugin in self.validating_admission:
+            plugin(obj, old, dry_run)
 
     def touch(self, obj: dict) -> dict:
         """Record an in-place change (status or metadata) made by a controller or kubelet."""
