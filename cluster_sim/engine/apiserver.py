@@ -149,7 +149,18 @@ class APIServer:
         meta["creationTimestamp"] = rfc3339(self.timeline.now_ms)
         if (
             "spec" in obj
-            and kind not in ("Pod", "Namespace", "Service", "Node", "Lease")
+            and kind
+            not in (
+                "Pod",
+                "Namespace",
+                "Service",
+                "Node",
+                "Lease",
+                "PersistentVolume",
+                "PersistentVolumeClaim",
+                "ResourceQuota",
+                "LimitRange",
+            )
             or kind == "Pod"
         ):
             meta["generation"] = 1
@@ -159,7 +170,14 @@ class APIServer:
         elif kind == "Pod":
             defaults.add_default_tolerations(obj["spec"], self.default_toleration_seconds)
             admit_pod(obj, rng)
-        self._admit(obj, None, dry_run)
+        try:
+            self._admit(obj, None, dry_run)
+        except errors.ApiError:
+            if kind == "Service" and not dry_run:  # refused (a quota): the allocation reverts
+                self.service_ips.release(obj["spec"].get("clusterIP"))
+                for port in obj["spec"].get("ports", []):
+                    self.node_ports.release(port.get("nodePort"))
+            raise
         if dry_run:
             return obj
         return self.store.put(obj, "ADDED")

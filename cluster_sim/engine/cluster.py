@@ -8,33 +8,63 @@ probes, heartbeat deadlines, evictions) and letting controllers converge after e
 
 import random
 
-from . import errors
+from . import errors, storage
 from .apiserver import APIServer
 from .context import Context
+from .controllers.cronjob import CronJobController
+from .controllers.csi_provisioner import SimulatedDiskProvisioner
+from .controllers.daemonset import DaemonSetController
+from .controllers.daemonset_util import template_generation_strategy
 from .controllers.deployment import DeploymentController
 from .controllers.endpoints import EndpointsController
 from .controllers.garbage_collector import GarbageCollector
+from .controllers.hpa import HorizontalPodAutoscalerController
+from .controllers.job import JobController
 from .controllers.namespace import NamespaceController
 from .controllers.node_lifecycle import NodeLifecycleController
+from .controllers.persistentvolume import PersistentVolumeController
 from .controllers.podgc import PodGarbageCollector
 from .controllers.replicaset import ReplicaSetController
+from .controllers.resourcequota import ResourceQuotaController
 from .controllers.serviceaccounts import ServiceAccountsController
+from .controllers.statefulset import StatefulSetController
+from .controllers.volume_protection import PVCProtectionController, PVProtectionController
 from .events import NORMAL, EventRecorder
 from .graph import cluster_graph, owner_chain
 from .ipam import API_SERVER_PORT, CONTROL_PLANE_ADDRESS, NodeNetwork
 from .kube_proxy import KubeProxy
 from .kubelets import Kubelets
+from .limitranger import LimitRanger
 from .nodes import node_manifest, ready_conditions
 from .profiles import PROFILES
+from .quota_admission import ResourceQuotaAdmission
 from .runtime import ImagePullError, resolve_image
 from .scheduler import Scheduler
 from .store import Store
 from .timefmt import SECOND, rfc3339
 from .timeline import Timeline
+from .traffic import TrafficModel
 
 BOOT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 MAX_SETTLE_ROUNDS = 10_000
 KUBELET_RESTART_MS = 5 * SECOND
+
+
+def _install_admission(api: APIServer, store: Store, timeline: Timeline) -> None:
+    """kube-apiserver's admission chain, in its order: mutating plugins (the DaemonSet
+    strategy's template generation, DefaultStorageClass, StorageObjectInUseProtection,
+    LimitRanger), then validating ones (LimitRanger's checks, ResourceQuota last)."""
+    limit_ranger = LimitRanger(store)
+    api.mutating_admission += [
+        template_generation_strategy,
+        storage.DefaultStorageClass(store),
+        storage.storage_object_in_use_protection,
+        limit_ranger.admit,
+    ]
+    api.validating_admission += [
+        limit_ranger.validate,
+        ResourceQuotaAdmission(store, api, timeline),
+    ]
 
 
 class Cluster:
@@ -53,21 +83,36 @@ class Cluster:
             rng=rng,
             profile=PROFILES[profile],
         )
+        self.ctx.storage = storage.StorageState(store)
+        _install_admission(api, store, timeline)
         self.network = NodeNetwork()
         self.kubelets = Kubelets(self.ctx, self.network)
         self.scheduler = Scheduler(self.ctx, _image_info)
         self.node_lifecycle = NodeLifecycleController(self.ctx, self.kubelets)
-        self.controllers = [
-            DeploymentController(self.ctx),
-            ReplicaSetController(self.ctx),
-            EndpointsController(self.ctx),
-            GarbageCollector(self.ctx),
-            NamespaceController(self.ctx),
-            ServiceAccountsController(self.ctx),
-            self.node_lifecycle,
-        ]
-        self.pod_gc = PodGarbageCollector(self.ctx)
         self.kube_proxy = KubeProxy(store, random.Random(seed ^ 0x5EED))
+        self.traffic = TrafficModel(self.ctx, self.kubelets, self.kube_proxy)
+        ctx = self.ctx
+        self.controllers = [
+            # first: a new quota's status is written before other controllers create pods
+            ResourceQuotaController(ctx),
+            DeploymentController(ctx),
+            ReplicaSetController(ctx),
+            JobController(ctx),
+            CronJobController(ctx),
+            EndpointsController(ctx),
+            GarbageCollector(ctx),
+            NamespaceController(ctx),
+            ServiceAccountsController(ctx),
+            self.node_lifecycle,
+            PersistentVolumeController(ctx, ctx.storage),
+            SimulatedDiskProvisioner(ctx, ctx.storage),
+            PVCProtectionController(ctx, ctx.storage),
+            PVProtectionController(ctx),
+            DaemonSetController(ctx),
+            StatefulSetController(ctx),
+            HorizontalPodAutoscalerController(ctx, self.pod_usage),  # metrics: pod_usage
+        ]
+        self.pod_gc = PodGarbageCollector(ctx)
         self._boot()
 
     # --- the facade ----------------------------------------------------------
@@ -271,7 +316,11 @@ class Cluster:
         """(milli-cpu, memory bytes) the pod's running containers use now; None if none run."""
         node_name = pod["spec"].get("nodeName")
         kubelet = self.kubelets.get(node_name) if node_name else None
-        return kubelet.usage(pod) if kubelet is not None and kubelet.powered else None
+        usage = kubelet.usage(pod) if kubelet is not None and kubelet.powered else None
+        if usage is None:
+            return None
+        cpu, memory = self.traffic.pod_usage(pod["metadata"]["uid"])  # what requests add
+        return usage[0] + cpu, usage[1] + memory
 
     def node_lease(self, node_name: str) -> dict | None:
         """The node's Lease in kube-node-lease, renewTime as of now (None if no kubelet runs
@@ -315,6 +364,7 @@ class Cluster:
             }
         )
         self._publish_api_server_endpoints()
+        self.api.create(storage.default_storage_class())  # ClusterLab's `standard` (default)
         self.settle()
 
     def _publish_api_server_endpoints(self) -> None:

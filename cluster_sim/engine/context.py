@@ -18,6 +18,9 @@ class Context:
     events: EventRecorder
     rng: random.Random
     profile: Profile
+    # Disk contents, attachments and claim users (storage.StorageState); None in bare
+    # test contexts without storage.
+    storage: object = None
 
     @property
     def now_ms(self) -> int:

@@ -255,3 +255,29 @@ _DEFAULTERS = {
     "Service": _default_service,
     "Namespace": _default_namespace,
 }
+
+# batch/v1 defaulting lives in its own module, which uses default_pod_spec above.
+from .batch_defaults import default_cronjob, default_job  # noqa: E402
+
+_DEFAULTERS["Job"] = default_job
+from .hpa_defaults import default_hpa  # noqa: E402
+
+_DEFAULTERS["HorizontalPodAutoscaler"] = default_hpa
+_DEFAULTERS["CronJob"] = default_cronjob
+from .apps_defaults import default_daemonset, default_statefulset  # noqa: E402
+
+_DEFAULTERS["DaemonSet"] = default_daemonset
+_DEFAULTERS["StatefulSet"] = default_statefulset
+from .policy_defaults import default_limit_range, default_resource_quota  # noqa: E402
+
+_DEFAULTERS["LimitRange"] = default_limit_range
+_DEFAULTERS["ResourceQuota"] = default_resource_quota
+from .storage import (  # noqa: E402
+    default_persistent_volume,
+    default_persistent_volume_claim,
+    default_storage_class_fields,
+)
+
+_DEFAULTERS["PersistentVolume"] = default_persistent_volume
+_DEFAULTERS["PersistentVolumeClaim"] = default_persistent_volume_claim
+_DEFAULTERS["StorageClass"] = default_storage_class_fields

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from . import podutil
 from .events import NORMAL, WARNING
 from .kubelet_admission import AdmittedPods, admission_failure
+from .kubelet_claims import ClaimMounter
 from .kubelet_env import ContainerConfigError, container_environment, expand_command
 from .kubelet_volumes import (
     MOUNT_RETRY_INITIAL_MS,
@@ -26,6 +27,7 @@ from .nodes import NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_MS, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
 from .scheduler.resources import pod_requests
+from .storage import ATTACH_DETACH, MultiAttachError
 from .timefmt import SECOND, rfc3339, rfc3339_micro
 
 SANDBOX_START_MS = 400
@@ -89,6 +91,7 @@ class PodRuntime:
         self.terminating = False
         self.ip: str | None = None
         self.volumes: dict | None = None  # set up before the sandbox (kubelet_volumes)
+        self.attach_error_reported = False  # FailedAttachVolume is reported once
         self.mount_backoff_ms = 0
 
 
@@ -473,10 +476,14 @@ class Kubelet:
         if pod is None or podutil.is_terminating(pod):
             return
         if runtime.volumes is None:  # WaitForAttachAndMount comes before the sandbox
+            claims = ClaimMounter(self.ctx, self.node_name) if self.ctx.storage else None
             try:
-                runtime.volumes = pod_volumes(pod, self.ctx.store, self._shared_volumes)
+                runtime.volumes = pod_volumes(pod, self.ctx.store, self._shared_volumes, claims)
             except MountError as error:
                 self._mount_failed(pod, runtime, str(error))
+                return
+            except MultiAttachError as error:
+                self._attach_blocked(pod, runtime, error)
                 return
         now = self.ctx.now_ms
         status = pod["status"]
@@ -758,7 +765,8 @@ class Kubelet:
                 rng=random.Random(self.rng.getrandbits(64)),
                 memory_limit_bytes=to_bytes(limits["memory"]) if "memory" in limits else None,
                 cpu_limit_millis=cpu_millis(limits["cpu"]) if "cpu" in limits else None,
-                hostname=pod["metadata"]["name"],
+                # GeneratePodHostNameAndDomain: spec.hostname (an Indexed Job's `<job>-<i>`)
+                hostname=pod["spec"].get("hostname") or pod["metadata"]["name"],
                 pod_ip=runtime.ip or "",
             )
         except ContainerStartError as error:
@@ -938,10 +946,33 @@ class Kubelet:
         )
         self.ctx.api.touch(pod)
 
+    def _attach_blocked(self, pod, runtime, error) -> None:
+        """The attach/detach controller cannot attach a ReadWriteOnce disk used on another
+        node: FailedAttachVolume (once), and the pod waits, ContainerCreating, until the
+        disk is detached from there (its pods gone)."""
+        if not runtime.attach_error_reported:
+            runtime.attach_error_reported = True
+            self.ctx.events.record(
+                pod, WARNING, "FailedAttachVolume", str(error), component=ATTACH_DETACH
+            )
+        self._waiting_for_volumes(pod, runtime)
+        self.ctx.storage.when_detached(
+            error.volume_name, lambda: self._later(STATUS_WRITE_MS, self._start_sandbox, runtime)
+        )
+
     def _mount_failed(self, pod, runtime, message: str) -> None:
         """FailedMount, and another try after the operation's back-off; meanwhile the
         containers wait as ContainerCreating."""
         self._event(pod, WARNING, "FailedMount", message)
+        self._waiting_for_volumes(pod, runtime)
+        runtime.mount_backoff_ms = min(
+            max(runtime.mount_backoff_ms * 2, MOUNT_RETRY_INITIAL_MS), MOUNT_RETRY_MAX_MS
+        )
+        self._later(runtime.mount_backoff_ms, self._start_sandbox, runtime)
+
+    def _waiting_for_volumes(self, pod, runtime) -> None:
+        """The kubelet's first status for a pod whose volumes are not ready: containers
+        ContainerCreating, PodReadyToStartContainers False."""
         status = pod["status"]
         if not status.get("containerStatuses"):  # the kubelet's first status for the pod
             now = self.ctx.now_ms
@@ -956,10 +987,6 @@ class Kubelet:
             ]
             self._update_readiness(pod, runtime)
             self.ctx.api.touch(pod)
-        runtime.mount_backoff_ms = min(
-            max(runtime.mount_backoff_ms * 2, MOUNT_RETRY_INITIAL_MS), MOUNT_RETRY_MAX_MS
-        )
-        self._later(runtime.mount_backoff_ms, self._start_sandbox, runtime)
 
     def _config_failed(self, pod, runtime, container, message: str) -> None:
         """CreateContainerConfigError: a Failed event and the waiting reason; the pod's next
@@ -1362,6 +1389,25 @@ class Kubelet:
             return None
         now = self.ctx.now_ms
         return sum(p.cpu_millis(now) for p in running), sum(p.memory_bytes(now) for p in running)
+
+    def serving_process(self, pod: dict, port: int) -> ContainerProcess | None:
+        """The running container process of the pod that listens on `port`, if any: where
+        a connection kube-proxy sends to the pod's IP and port lands."""
+        if not self.powered:
+            return None
+        runtime = self.pods.get(pod["metadata"]["uid"])
+        if runtime is None:
+            return None
+        now = self.ctx.now_ms
+        for container in runtime.containers:
+            process = container.process
+            if (
+                process is not None
+                and process.exit_code is None
+                and port in process.listening_ports(now)
+            ):
+                return process
+        return None
 
     def logs(self, pod: dict, container_name: str, previous: bool = False) -> list[str] | None:
         """Log lines of the container's current (or last) instance, or of the one before it.

@@ -6,8 +6,10 @@
   Secret values decoded.
 - `projected`: ConfigMap, Secret and downward API items and the service account token,
   as the `kube-api-access-*` volume every pod gets: `token`, `ca.crt`, `namespace`.
-- Other kinds (persistentVolumeClaim, hostPath, ...) mount an empty directory: ClusterLab
-  does not simulate their storage yet.
+- `persistentVolumeClaim`: the bound PersistentVolume's storage, which outlives the pod
+  (storage.StorageState keeps its files; `claims` resolves it, see storage.ClaimMounter).
+- Other kinds (hostPath, ...) mount an empty directory: ClusterLab does not simulate their
+  storage yet.
 
 A ConfigMap or Secret that is missing (and not `optional`) fails the mount: the pod stays
 ContainerCreating with FailedMount events (`MountVolume.SetUp failed for volume "x" :
@@ -30,9 +32,15 @@ class MountError(Exception):
     """The FailedMount event's message."""
 
 
-def pod_volumes(pod: dict, store, shared: dict) -> dict[str, Volume]:
+class UnprocessedVolume(MountError):
+    """A volume the volume manager could not even add to the pod's desired state (a claim
+    not bound or being deleted): reported whole, not as a MountVolume.SetUp failure."""
+
+
+def pod_volumes(pod: dict, store, shared: dict, claims=None) -> dict[str, Volume]:
     """name -> Volume for every volume of the pod. `shared` caches the token volume per
-    namespace and service account: it is the same in every pod and mounted read-only."""
+    namespace and service account: it is the same in every pod and mounted read-only.
+    `claims(pod, claim_name)` gives a persistentVolumeClaim's Volume (or raises)."""
     namespace = pod["metadata"].get("namespace", "default")
     volumes: dict[str, Volume] = {}
     for spec in pod["spec"].get("volumes") or ():
@@ -45,8 +53,12 @@ def pod_volumes(pod: dict, store, shared: dict) -> dict[str, Volume]:
                 volumes[name] = Volume(_files(store, "Secret", namespace, source))
             elif "projected" in spec:
                 volumes[name] = _projected(pod, store, namespace, spec["projected"], shared)
+            elif "persistentVolumeClaim" in spec and claims is not None:
+                volumes[name] = claims(pod, spec["persistentVolumeClaim"].get("claimName", ""))
             else:
                 volumes[name] = Volume()
+        except UnprocessedVolume:
+            raise
         except MountError as error:
             raise MountError(f'MountVolume.SetUp failed for volume "{name}" : {error}') from None
     return volumes

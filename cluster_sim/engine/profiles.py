@@ -32,6 +32,10 @@ class Profile:
     image_backoff_max_ms: int
     # scales every simulated image pull and container start time
     startup_scale: float
+    # kube-controller-manager --horizontal-pod-autoscaler-sync-period
+    hpa_sync_period_ms: int
+    # kube-controller-manager --horizontal-pod-autoscaler-downscale-stabilization
+    hpa_downscale_stabilization_ms: int
     description: str
 
 
@@ -47,6 +51,8 @@ REALISTIC = Profile(
     image_backoff_initial_ms=10 * SECOND,
     image_backoff_max_ms=5 * MINUTE,
     startup_scale=1.0,
+    hpa_sync_period_ms=15 * SECOND,
+    hpa_downscale_stabilization_ms=5 * MINUTE,
     description="Upstream Kubernetes defaults.",
 )
 
@@ -62,9 +68,12 @@ FAST = Profile(
     image_backoff_initial_ms=2 * SECOND,
     image_backoff_max_ms=30 * SECOND,
     startup_scale=0.25,
+    hpa_sync_period_ms=5 * SECOND,
+    hpa_downscale_stabilization_ms=1 * MINUTE,
     description=(
         "Shortened for classroom demos: node grace 10s (real 50s), eviction after 30s "
-        "(real 300s), back-offs 2s-30s (real 10s-5m), image pulls 4x faster."
+        "(real 300s), back-offs 2s-30s (real 10s-5m), image pulls 4x faster, autoscaler "
+        "every 5s with a 1m scale-down window (real 15s and 5m)."
     ),
 )
 

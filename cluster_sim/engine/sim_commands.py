@@ -7,6 +7,7 @@ from .manifests.check import check_object
 from .nodes import node_manifest
 from .profiles import PROFILES
 from .quantity import QUANTITY_ERROR, is_valid_quantity
+from .sim_traffic import run_traffic
 from .timefmt import exact_duration, parse_duration
 
 NODE_FLAGS = {
@@ -26,6 +27,8 @@ USAGE = """sim commands:
   sim advance DURATION          (30s, 5m, 1h30m)
   sim profile [realistic|fast]
   sim request SERVICE [--count N] [-n NAMESPACE]   (connections through kube-proxy)
+  sim traffic SERVICE --rps N [--ramp 1m | --spike 30s] [-n NAMESPACE]   (0 stops)
+  sim traffic [SERVICE]         (rates, errors and latency the traffic meets)
   sim time"""
 
 
@@ -67,6 +70,8 @@ def _dispatch(cluster, words: list[str]) -> str:
         return _node(cluster, rest)
     if verb == "request":
         return _request(cluster, rest)
+    if verb == "traffic":
+        return run_traffic(cluster, rest)
     raise UsageError(f'error: unknown sim command "{verb}"\n{USAGE}')
 
 

@@ -1077,28 +1077,21 @@ def test_drain_filters_daemonset_local_storage_and_unmanaged_pods():
         "        app: agent\n    spec:\n      containers:\n      - name: agent\n"
         "        image: busybox:1.36\n",
     )
-    agent = runner.cluster.api.get("DaemonSet", "default", "agent")
-    runner.run_line("kubectl apply -f -", BARE_POD.replace("name: bare", "name: agent-x"))
     runner.run_line("sim advance 20s")
-    # the simulation's garbage collector does not watch DaemonSets yet and would delete a pod
-    # they own as an orphan, so the controller reference is set on the stored pod directly
-    runner.cluster.store.get("Pod", "default", "agent-x")["metadata"]["ownerReferences"] = [
-        {
-            "apiVersion": "apps/v1",
-            "kind": "DaemonSet",
-            "name": "agent",
-            "uid": agent["metadata"]["uid"],
-            "controller": True,
-        }
+    # the DaemonSet controller runs its pod on the node
+    (agent_x,) = [
+        p["metadata"]["name"]
+        for p in runner.cluster.store.list("Pod", "default")
+        if p["metadata"]["name"].startswith("agent-")
     ]
     refused = runner.run_line("kubectl drain node-1").splitlines()
     assert refused[1] == (
         'error: unable to drain node "node-1" due to error: [cannot delete DaemonSet-managed Pods '
-        "(use --ignore-daemonsets to ignore): default/agent-x, cannot delete Pods with local "
+        f"(use --ignore-daemonsets to ignore): default/{agent_x}, cannot delete Pods with local "
         "storage (use --delete-emptydir-data to override): default/multi], continuing command..."
     )
     assert refused[-2:] == [
-        "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-x",
+        f"cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/{agent_x}",
         "cannot delete Pods with local storage (use --delete-emptydir-data to override): "
         "default/multi",
     ]
@@ -1112,12 +1105,12 @@ def test_drain_filters_daemonset_local_storage_and_unmanaged_pods():
     ).splitlines()
     assert drained[:3] == [
         "node/node-1 already cordoned",
-        "Warning: ignoring DaemonSet-managed Pods: default/agent-x; deleting Pods that declare "
+        f"Warning: ignoring DaemonSet-managed Pods: default/{agent_x}; deleting Pods that declare "
         "no controller: default/multi",
         "evicting pod default/multi",
     ]
     assert drained[-1] == "node/node-1 drained"
-    assert runner.cluster.api.find("Pod", "default", "agent-x") is not None  # left in place
+    assert runner.cluster.api.find("Pod", "default", agent_x) is not None  # left in place
 
 
 def test_delete_grace_period_force_and_nothing_found():

@@ -9,7 +9,13 @@ learner would type. The invariants:
    has converged to its replicas whenever the nodes have room for them (teardown);
 3. replaying the command log on a fresh cluster rebuilds identical state (teardown);
 4. nothing raises: every command comes back as text, and no simulated container's runtime
-   recorded an internal simulator error (ContainerProcess.internal_error).
+   recorded an internal simulator error (ContainerProcess.internal_error);
+5. an autoscaled Deployment stays within its HPA's minReplicas and maxReplicas once the
+   autoscaler has synced, and a Job never runs more pods than its parallelism nor counts
+   more successes than its completions.
+
+Traffic (`sim traffic`), HPAs and Jobs are part of what a learner does: traffic changes
+CPU use, which the HPA reads, which changes the Deployments the other invariants check.
 """
 
 import json
@@ -83,6 +89,57 @@ spec:
 """
 
 
+def service_manifest(name: str) -> str:
+    return f"""apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: {name}
+  ports:
+  - port: 80
+"""
+
+
+def hpa_manifest(name: str, low: int, high: int) -> str:
+    return f"""apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {name}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {name}}}
+  minReplicas: {low}
+  maxReplicas: {high}
+  metrics:
+  - type: Resource
+    resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 50}}}}
+"""
+
+
+def job_manifest(name: str, completions: int, parallelism: int, seconds: int, fail: bool) -> str:
+    script = f"sleep {seconds}; exit {1 if fail else 0}"
+    return f"""apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+spec:
+  completions: {completions}
+  parallelism: {parallelism}
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: work
+        image: busybox:1.36
+        command: ["sh", "-c", "{script}"]
+        resources:
+          requests:
+            cpu: 100m
+"""
+
+
 def snapshot(cluster: Cluster) -> str:
     objects = {kind: cluster.store.list(kind) for kind in cluster.store.kinds()}
     return json.dumps(
@@ -115,6 +172,8 @@ class LearnerSession(RuleBasedStateMachine):
         self.deployments: dict[str, tuple[int, str, str]] = {}  # name: (replicas, cpu, image)
         self.widest: dict[str, int] = {}  # the largest cpu request each Deployment has had
         self.pinned: set[str] = set()
+        self.autoscaled: dict[str, tuple[int, int]] = {}  # Deployment: (min, max)
+        self.jobs: dict[str, tuple[int, int]] = {}  # Job: (completions, parallelism)
         # Every container process the kubelets start, to find internal simulator errors
         # (kept on the process rather than raised, so that one bug cannot stop a cluster).
         self.processes: list[ContainerProcess] = []
@@ -201,6 +260,32 @@ class LearnerSession(RuleBasedStateMachine):
         self.run(f"sim node restore {name}")
         self.killed.discard(name)
 
+    @precondition(lambda self: self.deployments)
+    @rule(data=st.data(), rps=st.sampled_from([0, 5, 50, 500]), ramp=st.sampled_from(["", "30s"]))
+    def send_traffic(self, data, rps, ramp):
+        name = data.draw(st.sampled_from(sorted(self.deployments)))
+        self.run("kubectl apply -f -", service_manifest(name))
+        self.run(f"sim traffic {name} --rps {rps}" + (f" --ramp {ramp}" if ramp else ""))
+
+    @precondition(lambda self: self.deployments)
+    @rule(data=st.data(), low=st.integers(1, 2), high=st.integers(2, 5))
+    def autoscale(self, data, low, high):
+        name = data.draw(st.sampled_from(sorted(self.deployments)))
+        self.run("kubectl apply -f -", hpa_manifest(name, low, high))
+        self.autoscaled[name] = (low, high)
+
+    @rule(
+        name=st.sampled_from(["batch-a", "batch-b"]),
+        completions=st.integers(1, 4),
+        parallelism=st.integers(1, 3),
+        seconds=st.sampled_from([1, 20, 90]),
+        fail=st.booleans(),
+    )
+    def run_job(self, name, completions, parallelism, seconds, fail):
+        self.run(f"kubectl delete job {name} --ignore-not-found --wait=false")
+        self.run("kubectl apply -f -", job_manifest(name, completions, parallelism, seconds, fail))
+        self.jobs[name] = (completions, parallelism)
+
     @rule(seconds=st.sampled_from([1, 5, 30, 60, 400]))
     def advance(self, seconds):
         self.run(f"sim advance {seconds}s")
@@ -225,6 +310,17 @@ class LearnerSession(RuleBasedStateMachine):
                 used["pods"] += 1
             for resource, amount in used.items():
                 assert amount <= allocatable[resource], (name, resource, amount, allocatable)
+
+    @invariant()
+    def jobs_stay_within_their_spec(self):
+        cluster = self.runner.cluster
+        for name, (completions, parallelism) in self.jobs.items():
+            job = cluster.store.get("Job", "default", name)
+            if job is None:
+                continue
+            status = job.get("status") or {}
+            assert status.get("active", 0) <= parallelism, (name, status)
+            assert status.get("succeeded", 0) <= completions, (name, status)
 
     @invariant()
     def no_internal_simulator_error(self):
@@ -262,6 +358,12 @@ class LearnerSession(RuleBasedStateMachine):
             deployment = cluster.api.get("Deployment", "default", name)
             status = deployment.get("status") or {}
             assert status.get("observedGeneration") == deployment["metadata"]["generation"]
+            if name in self.autoscaled:
+                low, high = self.autoscaled[name]
+                wanted = deployment["spec"]["replicas"]
+                # the HPA leaves a Deployment scaled to 0 alone (ScalingDisabled)
+                assert wanted == 0 or low <= wanted <= high, (name, wanted, low, high)
+                replicas = wanted
             if image not in GOOD_IMAGES:
                 continue  # its pods never become available; a rollout onto it stalls
             mine = [

@@ -37,7 +37,7 @@ class _Entry:
 
     __slots__ = ("name", "ip", "listed", "ready", "address", "endpoint", "facts")
 
-    def __init__(self, pod: dict, publish_not_ready: bool) -> None:
+    def __init__(self, pod: dict, publish_not_ready: bool, service_name: str = "") -> None:
         self.name = pod["metadata"]["name"]
         self.ip = pod["status"]["podIP"]
         serving = podutil.is_ready(pod)
@@ -47,7 +47,13 @@ class _Entry:
         self.listed = publish_not_ready or not terminating
         self.ready = publish_not_ready or serving
         node = pod["spec"].get("nodeName")
-        self.facts = (self.ip, serving, terminating, node, pod["metadata"]["uid"])
+        # ShouldSetHostname: a pod with a hostname whose subdomain names this Service (a
+        # StatefulSet's pods under their governing Service) is published by that name, so
+        # DNS answers <hostname>.<service>.<namespace>.svc.cluster.local
+        hostname = pod["spec"].get("hostname") if service_name else None
+        if hostname and pod["spec"].get("subdomain") != service_name:
+            hostname = None
+        self.facts = (self.ip, serving, terminating, node, pod["metadata"]["uid"], hostname)
         self.address = {"ip": self.ip, "nodeName": node, "targetRef": _target_ref(pod)}
         self.endpoint = {
             "addresses": [self.ip],
@@ -59,6 +65,9 @@ class _Entry:
             "nodeName": node,
             "targetRef": _target_ref(pod),
         }
+        if hostname:
+            self.address["hostname"] = hostname
+            self.endpoint["hostname"] = hostname
 
 
 class _SortedAddresses:
@@ -173,7 +182,9 @@ class EndpointsController(Controller):
         moved = []
         for pod_name in changed:
             pod = self.ctx.store.get("Pod", namespace, pod_name)
-            entry = _Entry(pod, publish) if pod is not None and _serves(pod, selector) else None
+            entry = (
+                _Entry(pod, publish, name) if pod is not None and _serves(pod, selector) else None
+            )
             if selected.put(pod_name, entry):
                 moved.append(pod_name)
         ports_changed = selected.ports != service["spec"].get("ports")

@@ -13,6 +13,7 @@ from ..jsoncopy import clone
 from ..labels import matches_selector
 from ..timefmt import parse_rfc3339
 from .base import Controller, controller_ref, owner_reference
+from .pod_control import FailureBackoff, create_pod, replica_failure, slow_start_batch
 
 BURST_REPLICAS = 500  # --concurrent-replicaset-syncs' companion: at most this many per sync
 
@@ -80,6 +81,8 @@ class ReplicaSetController(Controller):
         self._owned: dict[tuple[str, str], _OwnedPods] = {}  # ReplicaSet key -> its pods
         self._changed: dict[tuple[str, str], dict[str, None]] = {}  # key -> pod names
         self._owner_of: dict[tuple[str, str], tuple[str, str]] = {}  # pod key -> RS key
+        # a sync whose creates were refused (quota, limits) is retried with backoff
+        self._backoff = FailureBackoff(ctx.timeline, self.enqueue)
 
     def _on_replicaset(self, event_type: str, rs: dict) -> None:
         self.enqueue((rs["metadata"]["namespace"], rs["metadata"]["name"]))
@@ -136,11 +139,18 @@ class ReplicaSetController(Controller):
         self._adopt_orphans(rs, owned)
         wanted = rs["spec"].get("replicas", 1)
         diff = len(owned.active) - wanted
+        error = None
         if diff < 0:
-            self._create_pods(rs, min(-diff, BURST_REPLICAS))
+            error = self._create_pods(rs, min(-diff, BURST_REPLICAS))
         elif diff > 0:
             self._delete_pods(rs, owned, min(diff, BURST_REPLICAS))
-        self._update_status(rs, owned)
+        failure = "FailedCreate" if diff < 0 else "FailedDelete"
+        self._update_status(rs, owned, error, failure)
+        # processNextWorkItem: a failed sync is requeued rate-limited, a good one forgotten
+        if error is None:
+            self._backoff.forget(key)
+        else:
+            self._backoff.failed(key)
 
     # pods ------------------------------------------------------------------
 
@@ -195,9 +205,11 @@ class ReplicaSetController(Controller):
                 self._changed.get((namespace, rs["metadata"]["name"]), {}).pop(pod_name, None)
                 self._count(rs, owned, pod)
 
-    def _create_pods(self, rs: dict, count: int) -> None:
+    def _create_pods(self, rs: dict, count: int):
+        """manageReplicas: slow-start batches; returns the first refusal, if any."""
         template = rs["spec"]["template"]
-        for _ in range(count):
+
+        def create_one() -> None:
             meta = clone(template.get("metadata") or {})
             meta.pop("name", None)
             meta["generateName"] = rs["metadata"]["name"] + "-"
@@ -209,14 +221,10 @@ class ReplicaSetController(Controller):
                 "metadata": meta,
                 "spec": clone(template.get("spec") or {}),
             }
-            created = self.ctx.api.create(pod)
-            self.ctx.events.record(
-                rs,
-                NORMAL,
-                "SuccessfulCreate",
-                f"Created pod: {created['metadata']['name']}",
-                component=self.name,
-            )
+            create_pod(self.ctx, pod, rs, self.name)
+
+        _, error = slow_start_batch(count, create_one)
+        return error
 
     def _delete_pods(self, rs: dict, owned: _OwnedPods, count: int) -> None:
         namespace = rs["metadata"]["namespace"]
@@ -242,7 +250,7 @@ class ReplicaSetController(Controller):
 
     # status ----------------------------------------------------------------
 
-    def _update_status(self, rs: dict, owned: _OwnedPods) -> None:
+    def _update_status(self, rs: dict, owned: _OwnedPods, error=None, failure="") -> None:
         # A deletion above was seen through the watch: fold it in before counting.
         for pod_name in sorted(
             self._changed.pop((rs["metadata"]["namespace"], rs["metadata"]["name"]), {})
@@ -258,9 +266,10 @@ class ReplicaSetController(Controller):
         # Upstream omits zero counts (omitempty) except replicas.
         status = {k: v for k, v in status.items() if v or k == "replicas"}
         old = rs.get("status") or {}
-        if {k: v for k, v in old.items() if k != "conditions"} != status:
-            if old.get("conditions"):
-                status["conditions"] = old["conditions"]
+        conditions = replica_failure(old.get("conditions"), error, failure, self.ctx.now_ms)
+        if conditions:
+            status["conditions"] = conditions
+        if old != status:
             rs["status"] = status
             self.ctx.api.touch(rs)
 

@@ -26,6 +26,10 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 SIMULATED_OR_DATA = {
     "Pod", "Deployment", "ReplicaSet", "Service", "Endpoints", "EndpointSlice", "Namespace",
     "Node", "Event", "ServiceAccount", "ConfigMap", "Secret", "Lease",
+    "Job", "CronJob",
+    "DaemonSet", "StatefulSet", "ControllerRevision",
+    "PersistentVolume", "PersistentVolumeClaim", "StorageClass",
+    "ResourceQuota", "LimitRange",
 }  # fmt: skip
 
 

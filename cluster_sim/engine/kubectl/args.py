@@ -35,6 +35,10 @@ SIMULATED_FLAGS = {
     "create": {"filename", "recursive", "dry-run", "validate", "record", "save-config"},
     "create deployment": {"image", "replicas", "port", "dry-run", "output", "validate", "save-config"},
     "create namespace": {"dry-run", "output", "validate", "save-config"},
+    "create job": {"image", "from", "dry-run", "output", "validate", "save-config"},
+    "create cronjob": {
+        "image", "schedule", "restart", "dry-run", "output", "validate", "save-config",
+    },
     "create secret generic": {
         "from-literal", "from-file", "from-env-file", "type", "dry-run", "output", "validate",
         "save-config",
@@ -43,6 +47,7 @@ SIMULATED_FLAGS = {
         "from-literal", "from-file", "from-env-file", "dry-run", "output", "validate",
         "save-config",
     },
+    "create quota": {"hard", "scopes", "dry-run", "output", "validate", "save-config"},
     "delete": {
         "filename", "recursive", "selector", "field-selector", "all", "grace-period", "force",
         "now", "cascade", "wait", "dry-run", "ignore-not-found", "output",
@@ -73,6 +78,7 @@ SIMULATED_FLAGS = {
         "image", "port", "labels", "env", "restart", "command", "dry-run", "output",
         "image-pull-policy", "annotations", "privileged", "save-config",
     },
+    "autoscale": {"min", "max", "cpu-percent", "cpu", "memory", "name", "dry-run", "output"},
     "top node": set(),
     "top pod": {"all-namespaces"},
 }  # fmt: skip
@@ -84,7 +90,12 @@ NO_OP_FLAGS = {
     "pod-running-timeout", "max-log-requests", "ignore-errors", "openapi-patch", "help",
 }  # fmt: skip
 # cobra's MarkFlagRequired.
-REQUIRED_FLAGS = {"create deployment": ("image",), "scale": ("replicas",), "run": ("image",)}
+REQUIRED_FLAGS = {
+    "create cronjob": ("image", "schedule"),
+    "create deployment": ("image",),
+    "scale": ("replicas",),
+    "run": ("image",),
+}
 
 
 _ROOT_SPEC = {**kflags.GLOBAL_FLAGS, "help": kflags.HELP_FLAG}

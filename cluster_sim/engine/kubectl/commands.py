@@ -13,6 +13,7 @@ from ..manifests.names import label_value, qualified_name
 from ..names import random_suffix
 from ..timefmt import SECOND, rfc3339
 from . import describe as describers
+from . import describe_policy, describe_storage, rollout_sets
 from .apply import (
     collect,
     object_name,
@@ -23,7 +24,12 @@ from .apply import (
     visit_error,
 )
 from .args import Invocation, UsageError, parse_int
+from .create_batch import build_cronjob, build_job
 from .create_data import build_configmap, build_secret
+from .create_quota import build_quota
+from .describe_batch import describe_cronjob, describe_job
+from .describe_hpa import describe_hpa
+from .describe_sets import describe_daemonset, describe_statefulset
 from .flags import go_parse_bool
 from .get import (
     check_output_format,
@@ -113,8 +119,12 @@ def create(cluster, inv: Invocation, read_file=None) -> str:
         return _create_deployment(cluster, inv)
     if inv.path == "create configmap":
         return _create_keyed_data(cluster, inv, read_file, "configmap", build_configmap)
+    if inv.path in ("create job", "create cronjob"):
+        return _create_batch(cluster, inv)
     if inv.path == "create secret generic":
         return _create_keyed_data(cluster, inv, read_file, "secret generic", build_secret)
+    if inv.path == "create quota":
+        return _create_keyed_data(cluster, inv, read_file, "quota", build_quota)
     if inv.args:  # create.go ValidateArgs
         raise UsageError(
             f"error: Unexpected args: [{' '.join(inv.args)}]\n"
@@ -151,6 +161,17 @@ def _create_namespace(cluster, inv: Invocation) -> str:
         "spec": {},
         "status": {},
     }
+    return _create_built_object(cluster, inv, obj, strategy)
+
+
+def _create_batch(cluster, inv: Invocation) -> str:
+    """create job / create cronjob (create_job.go, create_cronjob.go): build, then one POST."""
+    strategy = dry_run_strategy(inv)
+    validation_directive(inv)
+    if inv.path == "create cronjob":
+        obj = build_cronjob(inv)
+    else:
+        obj = build_job(inv, lambda name: cluster.api.get("CronJob", _namespace(inv), name))
     return _create_built_object(cluster, inv, obj, strategy)
 
 
@@ -254,11 +275,13 @@ def _create_built_object(cluster, inv: Invocation, obj: dict, strategy: str | No
                 if shown["kind"] != "Namespace":
                     cluster.settle()
         except errors.ApiError as error:
-            if request["kind"] != "Deployment":
+            if request["kind"] not in ("Deployment", "Job", "CronJob"):
                 raise
-            # create_deployment.go wraps the server's error: fmt.Errorf("failed to create
-            # deployment: %v", err), where a 422 reads `Deployment.apps "x" is invalid: ...`
-            return f"error: failed to create deployment: {_status_error_text(error)}"
+            # create_deployment.go (create_job.go, create_cronjob.go) wraps the server's error:
+            # fmt.Errorf("failed to create deployment: %v", err), where a 422 reads
+            # `Deployment.apps "x" is invalid: ...`
+            kind = request["kind"].lower()
+            return f"error: failed to create {kind}: {_status_error_text(error)}"
     if fmt == "yaml":
         return to_yaml(shown).rstrip("\n")
     if fmt == "json":
@@ -293,6 +316,10 @@ def _without_client_only_fields(obj: dict) -> dict:
         spec.pop("strategy")
     if not spec:
         request.pop("spec", None)
+    job_template = spec.get("jobTemplate")
+    if job_template:  # a CronJob's: its metadata, then its pod template's
+        job_template["metadata"].pop("creationTimestamp", None)
+        spec = job_template["spec"]
     template = spec.get("template")
     if template:
         template["metadata"].pop("creationTimestamp", None)
@@ -541,6 +568,14 @@ def _describe_one(cluster, obj: dict) -> str:
     store = cluster.store
     if kind == "Pod":
         return describers.describe_pod(obj, events, now)
+    if kind == "PersistentVolume":
+        return describe_storage.describe_persistent_volume(obj, events, now)
+    if kind == "PersistentVolumeClaim":
+        meta = obj["metadata"]
+        users = list(cluster.ctx.storage.claim_users(meta["namespace"], meta["name"]))
+        return describe_storage.describe_persistent_volume_claim(obj, users, events, now)
+    if kind == "StorageClass":
+        return describe_storage.describe_storage_class(obj, events, now)
     if kind == "Node":
         pods = [
             p
@@ -564,9 +599,31 @@ def _describe_one(cluster, obj: dict) -> str:
             if k == "Pod"
         ]
         return describers.describe_replicaset(obj, [p for p in pods if p], events, now)
+    if kind in ("DaemonSet", "StatefulSet"):
+        pods = [
+            store.get(k, ns, n)
+            for k, ns, n in store.dependents_of(obj["metadata"]["uid"])
+            if k == "Pod"
+        ]
+        describer = describe_daemonset if kind == "DaemonSet" else describe_statefulset
+        return describer(obj, [p for p in pods if p], events, now)
     if kind == "Service":
         endpoints = store.get("Endpoints", obj["metadata"]["namespace"], obj["metadata"]["name"])
         return describers.describe_service(obj, endpoints, events, now)
+    if kind == "HorizontalPodAutoscaler":
+        return describe_hpa(obj, events, now)
+    if kind == "Job":
+        return describe_job(obj, events, now)
+    if kind == "CronJob":
+        return describe_cronjob(obj, events, now)
+    if kind == "ResourceQuota":
+        return describe_policy.describe_quota(obj)
+    if kind == "LimitRange":
+        return describe_policy.describe_limitrange(obj)
+    if kind == "Namespace":
+        name = obj["metadata"]["name"]
+        quotas, limits = store.list("ResourceQuota", name), store.list("LimitRange", name)
+        return describe_policy.describe_namespace(obj, quotas, limits)
     from .output import to_yaml
 
     return f"Name:         {obj['metadata']['name']}\n" + to_yaml(obj)
@@ -767,14 +824,14 @@ def rollout(cluster, inv: Invocation, read_file=None) -> str:
     for obj in objects:
         info = resolve(obj["kind"].lower())
         group_kind = f"{info.kind}.{info.group}" if info.group else info.kind
+        if obj["kind"] in ("DaemonSet", "StatefulSet") and action not in ("pause", "resume"):
+            result = _rollout_set(cluster, obj, inv, action, strategy)
+            if result.startswith("error: ") and "\n" not in result:
+                failures.append(plain(result))
+            else:
+                out.append(result)
+            continue
         if obj["kind"] != "Deployment":
-            if obj["kind"] in ("DaemonSet", "StatefulSet"):
-                failures.append(
-                    plain(
-                        f"ClusterLab does not simulate the rollout of {info.plural}.{info.group} yet"
-                    )
-                )
-                continue
             message = ROLLOUT_VIEWERS[action](group_kind)
             if action in ("restart", "pause", "resume"):
                 message = (
@@ -864,17 +921,32 @@ def _rollout_status_line(deployment: dict) -> tuple[str, bool, str | None]:
     return f'deployment "{name}" successfully rolled out', True, None
 
 
-def _rollout_status(cluster, deployment: dict, inv: Invocation) -> str:
+def _rollout_set(cluster, obj: dict, inv: Invocation, action: str, strategy) -> str:
+    """DaemonSets and StatefulSets: their viewers, rollbacker and restarter."""
+    if action == "status":
+        return _rollout_status(cluster, obj, inv, rollout_sets.status_line)
+    if action == "history":
+        return rollout_sets.rollout_history(cluster, obj, parse_int(inv.flag("revision", 0)))
+    if action == "undo":
+        to_revision = parse_int(inv.flag("to-revision", 0))
+        return rollout_sets.rollout_undo(
+            cluster, obj, to_revision, strategy, _dry_run_suffix(strategy)
+        )
+    return rollout_sets.rollout_restart(cluster, obj)
+
+
+def _rollout_status(cluster, deployment: dict, inv: Invocation, status_line=None) -> str:
+    status_line = status_line or _rollout_status_line
     timeout_ns = inv.flag("timeout", 0)  # zero (or negative) waits without a limit
     limit = timeout_ns // 1_000_000 if timeout_ns > 0 else WAIT_LIMIT_MS
     deadline = cluster.now_ms + limit
     lines: list[str] = []
     namespace, name = deployment["metadata"]["namespace"], deployment["metadata"]["name"]
     if not inv.flag("watch", True):  # --watch=false: the status once
-        return _rollout_status_line(deployment)[2] or _rollout_status_line(deployment)[0]
+        return status_line(deployment)[2] or status_line(deployment)[0]
     while True:
-        current = cluster.api.get("Deployment", namespace, name)
-        line, done, error = _rollout_status_line(current)
+        current = cluster.api.get(deployment["kind"], namespace, name)
+        line, done, error = status_line(current)
         if error:
             lines.append(error)
             break
@@ -1649,6 +1721,8 @@ def _logging_rank(pod: dict):
     )
 
 
+from .autoscale import autoscale  # noqa: E402  (it uses the helpers above)
+
 VERBS = {
     "run": run,
     "apply": apply,
@@ -1666,4 +1740,5 @@ VERBS = {
     "annotate": annotate,
     "logs": logs,
     "top": run_top,
+    "autoscale": autoscale,
 }

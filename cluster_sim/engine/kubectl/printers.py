@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..quantity import Quantity
+from ..storage import access_modes_string, claim_class, is_default_class
 from ..timefmt import human_duration, parse_rfc3339
+from .policy_printers import limitrange_cells, quota_cells
 from .table import render_table
 
 NODE_ROLE_PREFIX = "node-role.kubernetes.io/"
@@ -396,6 +398,25 @@ def _job_cells(job: dict, now_ms: int) -> list[str]:
     ]
 
 
+def _cronjob_cells(cronjob: dict, now_ms: int) -> list[str]:
+    """printCronJob: SUSPEND is printBoolPtr; the wide columns read the job template."""
+    spec, status = cronjob.get("spec") or {}, cronjob.get("status") or {}
+    last = timestamp_ms(status.get("lastScheduleTime"))
+    suspend = spec.get("suspend")
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return [
+        _name(cronjob),
+        spec.get("schedule", ""),
+        spec.get("timeZone") or "<none>",
+        "<unset>" if suspend is None else ("True" if suspend else "False"),
+        str(len(status.get("active") or [])),
+        "<none>" if last is None else human_duration(now_ms - last),
+        _age(cronjob, now_ms),
+        *_containers_and_images((job_spec.get("template") or {}).get("spec") or {}),
+        format_label_selector(job_spec.get("selector")),
+    ]
+
+
 def _hpa_metric(spec: dict, status: dict | None) -> str:
     kind = spec.get("type")
     source_key = {
@@ -672,6 +693,75 @@ def _lease_cells(lease: dict, now_ms: int) -> list[str]:
     return [_name(lease), holder, _age(lease, now_ms)]
 
 
+def _controllerrevision_cells(revision: dict, now_ms: int) -> list[str]:
+    """printControllerRevision: the controller as `<kind>.<group>/<name>`."""
+    ref = controller_of(revision)
+    controller = "<none>"
+    if ref is not None:
+        group = (ref.get("apiVersion") or "").rpartition("/")[0]
+        kind = ref.get("kind", "").lower() + (f".{group}" if group else "")
+        controller = f"{kind}/{ref.get('name', '')}"
+    return [_name(revision), controller, str(revision.get("revision", 0)), _age(revision, now_ms)]
+
+
+def _persistent_volume_cells(pv: dict, now_ms: int) -> list[str]:
+    """printPersistentVolume; VOLUMEMODE is the wide column."""
+    spec, status = pv.get("spec") or {}, pv.get("status") or {}
+    ref = spec.get("claimRef")
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else ""
+    phase = "Terminating" if pv["metadata"].get("deletionTimestamp") else status.get("phase", "")
+    capacity = (spec.get("capacity") or {}).get("storage")
+    return [
+        _name(pv),
+        str(Quantity.parse(capacity)) if capacity else "0",
+        access_modes_string(spec.get("accessModes")),
+        spec.get("persistentVolumeReclaimPolicy", ""),
+        phase,
+        claim,
+        claim_class(pv),
+        spec.get("volumeAttributesClassName") or "<unset>",
+        status.get("reason", ""),
+        _age(pv, now_ms),
+        spec.get("volumeMode") or "<unset>",
+    ]
+
+
+def _persistent_volume_claim_cells(pvc: dict, now_ms: int) -> list[str]:
+    """printPersistentVolumeClaim: capacity and access modes once bound to a volume."""
+    spec, status = pvc.get("spec") or {}, pvc.get("status") or {}
+    phase = "Terminating" if pvc["metadata"].get("deletionTimestamp") else status.get("phase", "")
+    capacity = modes = ""
+    if spec.get("volumeName"):
+        modes = access_modes_string(status.get("accessModes"))
+        amount = (status.get("capacity") or {}).get("storage")
+        capacity = str(Quantity.parse(amount)) if amount else "0"
+    return [
+        _name(pvc),
+        phase,
+        spec.get("volumeName", ""),
+        capacity,
+        modes,
+        claim_class(pvc),
+        spec.get("volumeAttributesClassName") or "<unset>",
+        _age(pvc, now_ms),
+        spec.get("volumeMode") or "<unset>",
+    ]
+
+
+def _storage_class_cells(sc: dict, now_ms: int) -> list[str]:
+    """printStorageClass: the default class is named `standard (default)`."""
+    name = _name(sc) + (" (default)" if is_default_class(sc) else "")
+    expansion = "true" if sc.get("allowVolumeExpansion") else "false"
+    return [
+        name,
+        sc.get("provisioner", ""),
+        sc.get("reclaimPolicy") or "Delete",
+        sc.get("volumeBindingMode") or "Immediate",
+        expansion,
+        _age(sc, now_ms),
+    ]
+
+
 def _generic_cells(obj: dict, now_ms: int) -> list[str]:
     """printObjectMeta, the default for kinds without a table handler."""
     return [_name(obj), _age(obj, now_ms)]
@@ -744,6 +834,12 @@ TABLES: dict[str, TableSpec] = {
     "jobs": TableSpec(
         _columns("NAME*,STATUS,COMPLETIONS,DURATION,AGE,CONTAINERS+,IMAGES+,SELECTOR+"), _job_cells
     ),
+    "cronjobs": TableSpec(
+        _columns(
+            "NAME*,SCHEDULE,TIMEZONE,SUSPEND,ACTIVE,LAST SCHEDULE,AGE,CONTAINERS+,IMAGES+,SELECTOR+"
+        ),
+        _cronjob_cells,
+    ),
     "horizontalpodautoscalers": TableSpec(
         _columns("NAME*,REFERENCE,TARGETS,MINPODS,MAXPODS,REPLICAS,AGE"), _hpa_cells
     ),
@@ -766,6 +862,29 @@ TABLES: dict[str, TableSpec] = {
     "secrets": TableSpec(_columns("NAME*,TYPE,DATA,AGE"), _secret_cells),
     "serviceaccounts": TableSpec(_columns("NAME*,SECRETS,AGE"), _serviceaccount_cells),
     "leases": TableSpec(_columns("NAME*,HOLDER,AGE"), _lease_cells),
+    "persistentvolumes": TableSpec(
+        _columns(
+            "NAME*,CAPACITY,ACCESS MODES,RECLAIM POLICY,STATUS,CLAIM,STORAGECLASS,"
+            "VOLUMEATTRIBUTESCLASS,REASON,AGE,VOLUMEMODE+"
+        ),
+        _persistent_volume_cells,
+    ),
+    "persistentvolumeclaims": TableSpec(
+        _columns(
+            "NAME*,STATUS,VOLUME,CAPACITY,ACCESS MODES,STORAGECLASS,VOLUMEATTRIBUTESCLASS,AGE,"
+            "VOLUMEMODE+"
+        ),
+        _persistent_volume_claim_cells,
+    ),
+    "storageclasses": TableSpec(
+        _columns("NAME*,PROVISIONER,RECLAIMPOLICY,VOLUMEBINDINGMODE,ALLOWVOLUMEEXPANSION,AGE"),
+        _storage_class_cells,
+    ),
+    "controllerrevisions": TableSpec(
+        _columns("NAME*,CONTROLLER,REVISION,AGE"), _controllerrevision_cells
+    ),
+    "resourcequotas": TableSpec(_columns("NAME*,AGE,REQUEST,LIMIT"), quota_cells),
+    "limitranges": TableSpec(_columns("NAME*,CREATED AT"), limitrange_cells),
 }
 GENERIC_TABLE = TableSpec(_columns("NAME*,AGE"), _generic_cells)
 
@@ -783,6 +902,8 @@ ALIASES = {
     "ds": "daemonsets",
     "daemonset": "daemonsets",
     "job": "jobs",
+    "cj": "cronjobs",
+    "cronjob": "cronjobs",
     "hpa": "horizontalpodautoscalers",
     "horizontalpodautoscaler": "horizontalpodautoscalers",
     "svc": "services",
@@ -801,6 +922,16 @@ ALIASES = {
     "sa": "serviceaccounts",
     "serviceaccount": "serviceaccounts",
     "lease": "leases",
+    "pv": "persistentvolumes",
+    "persistentvolume": "persistentvolumes",
+    "pvc": "persistentvolumeclaims",
+    "persistentvolumeclaim": "persistentvolumeclaims",
+    "sc": "storageclasses",
+    "storageclass": "storageclasses",
+    "quota": "resourcequotas",
+    "resourcequota": "resourcequotas",
+    "limits": "limitranges",
+    "limitrange": "limitranges",
 }
 
 

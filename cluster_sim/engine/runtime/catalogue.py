@@ -41,6 +41,9 @@ class ImageInfo:
     startup_ms: int = 0  # from start until the app serves
     idle_cpu_millis: int = 0
     idle_memory_bytes: int = 1 * MiB
+    # CPU one request costs, on one core (`sim traffic`'s load model: a pod's capacity in
+    # requests/s is its CPU in millicores divided by this)
+    request_cpu_ms: float = 1.0
     stop_signal: str = "SIGTERM"  # the image's STOPSIGNAL
     version: str = ""  # application version printed in logs
     defect: str = ""  # a deliberate bug, for rollback lessons
@@ -126,6 +129,7 @@ IMAGES: tuple[ImageInfo, ...] = (
         cmd=("apache2-foreground",), binaries=("apache2-foreground", "apache2"),
         userland="debian", ports=(80,), startup_ms=1200, idle_cpu_millis=1,
         idle_memory_bytes=10 * MiB, stop_signal="SIGWINCH", version="2.4.10",
+        request_cpu_ms=100,  # apps/web.py HPA_REQUEST_CPU_MS: a million square roots
         description="php-apache from the HPA walkthrough: each request burns CPU, answers OK!",
     ),
     _img(
@@ -370,13 +374,17 @@ IMAGES: tuple[ImageInfo, ...] = (
         tags=("1.0", "1.1", "2.0"), entrypoint=("python", "-m", "train"),
         binaries=("python", "python3"), userland="debian", startup_ms=2000,
         idle_cpu_millis=10, idle_memory_bytes=200 * MiB,
-        description="Trains the recommender: logs epochs, needs lots of memory, exits 0",
+        description=(
+            "Trains the recommender: logs epochs, needs lots of memory, exits 0. EPOCHS=10; "
+            "WORKERS=N with JOB_COMPLETION_INDEX=i (an Indexed Job) trains shard i: 1/N of "
+            "each epoch plus a gradient sync with the N-1 peers (300 ms each)"
+        ),
     ),
     _img(
         "docker.io/clusterlab/serve", "clusterlab-serve", "server", 180.0,
         tags=("1.0", "1.1", "2.0"), entrypoint=("python", "-m", "serve"),
         binaries=("python", "python3"), userland="debian", ports=(8080,), startup_ms=3000,
-        idle_cpu_millis=2, idle_memory_bytes=340 * MiB,
+        idle_cpu_millis=2, idle_memory_bytes=340 * MiB, request_cpu_ms=15,
         description="Recommendation API on :8080 (/recommend?user=ID, /healthz, /readyz)",
     ),
     _img(

@@ -66,6 +66,9 @@ class SchedulingRecord:
     # nodes rejected for reasons preemption cannot fix (UnschedulableAndUnresolvable)
     unresolvable_nodes: int = 0
     detail_trimmed: bool = False
+    # a PreFilter plugin's rejection of the pod (it stands for every node), e.g.
+    # VolumeBinding's "pod has unbound immediate PersistentVolumeClaims"
+    prefilter_message: str = ""
 
     @property
     def scheduled(self) -> bool:

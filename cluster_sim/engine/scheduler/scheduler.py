@@ -10,6 +10,7 @@ from . import batch, plugins
 from .cache import TERMINAL_PHASES, SchedulerCache
 from .framework import UNRESOLVABLE, CycleState, FilterFailure
 from .record import FULL_DETAIL_NODE_LIMIT, TOP_SCORED_KEPT, SchedulingRecord
+from .volume_binding import VolumeBinding, VolumeRestrictions, has_claims
 
 SCHEDULER_NAME = "default-scheduler"
 # numFeasibleNodesToFind (pkg/scheduler/schedule_one.go)
@@ -57,8 +58,14 @@ class Scheduler:
             plugins.NodeResourcesBalancedAllocation(),
             plugins.ImageLocality(image_info, self._nodes_with_image),
         ]
+        # Only pods with persistentVolumeClaim volumes run these (volume_binding.py).
+        self.volume_binding = VolumeBinding(ctx.store)
+        self.volume_filters = [VolumeRestrictions(ctx.store, ctx.storage), self.volume_binding]
+        self._waiting_on_volumes: dict[str, str] = {}  # pod uid -> node PreBind chose
         ctx.store.watch("Node", self._on_node)
         ctx.store.watch("Pod", self._on_pod)
+        for kind in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):
+            ctx.store.watch(kind, self._on_storage)
 
     # watches ---------------------------------------------------------------
 
@@ -78,6 +85,7 @@ class Scheduler:
         if event_type == "DELETED" or pod["metadata"].get("deletionTimestamp"):
             self._active.pop(uid, None)
             self._unschedulable.pop(uid, None)
+            self._waiting_on_volumes.pop(uid, None)
             if event_type == "DELETED" and pod["spec"].get("nodeName"):
                 self.records.pop(uid, None)
                 self._retry_unschedulable()
@@ -88,6 +96,12 @@ class Scheduler:
             self._retry_unschedulable()
         if self._is_pending(pod) and uid not in self._unschedulable:
             self._active[uid] = (pod["metadata"]["namespace"], pod["metadata"]["name"])
+
+    def _on_storage(self, event_type: str, obj: dict) -> None:
+        """VolumeBinding's cluster events: a claim, volume or class added or changed may
+        let a pod waiting on its volumes go on."""
+        if event_type != "DELETED":
+            self._retry_unschedulable()
 
     def _is_pending(self, pod: dict) -> bool:
         return (
@@ -129,7 +143,12 @@ class Scheduler:
         return len(batch)
 
     def schedule_one(self, pod: dict) -> SchedulingRecord:
-        if len(self.cache.nodes) > self.batch_threshold and not batch.wants_host_ports(pod):
+        claims = has_claims(pod)
+        if (
+            len(self.cache.nodes) > self.batch_threshold
+            and not batch.wants_host_ports(pod)
+            and not claims
+        ):
             self.table.ensure()
             if not self.table.has_zones():
                 return self._schedule_one_batch(pod)
@@ -143,14 +162,39 @@ class Scheduler:
             attempt_ms=self.ctx.timeline.now_ms,
             total_nodes=len(nodes),
         )
-        feasible = self._find_feasible(state, nodes, record)
         self.records[uid] = record
+        if claims:
+            rejection = self.volume_binding.prefilter(state)
+            if rejection is not None:
+                self._fail_prefilter(pod, record, nodes, rejection)
+                return record
+        feasible = self._find_feasible(state, nodes, record, self.volume_filters if claims else ())
         if not feasible:
             self._fail(pod, record)
             return record
-        chosen = self._pick(state, feasible, record)
+        chosen = self._chosen_before(uid, feasible) or self._pick(state, feasible, record)
+        if claims and not self.volume_binding.bind_claims(self.ctx.api, state, chosen):
+            # PreBind waits for the claims to be bound; the pod is not bound to a node yet
+            self._waiting_on_volumes[uid] = chosen.name
+            self._unschedulable[uid] = (record.namespace, record.pod_name)
+            return record
+        self._waiting_on_volumes.pop(uid, None)
         self._bind(pod, chosen, record)
         return record
+
+    def _chosen_before(self, uid: str, feasible: list):
+        """The node PreBind picked for a pod that waited for its volumes, if still feasible."""
+        name = self._waiting_on_volumes.get(uid)
+        return next((info for info in feasible if info.name == name), None)
+
+    def _fail_prefilter(self, pod: dict, record: SchedulingRecord, nodes: list, reason: str):
+        """A PreFilter rejection (UnschedulableAndUnresolvable) stands for every node."""
+        record.prefilter_message = reason
+        record.unresolvable_nodes = record.total_nodes
+        if record.total_nodes <= FULL_DETAIL_NODE_LIMIT:
+            for info in nodes:
+                record.rejected[info.name] = ("VolumeBinding", (reason,))
+        self._fail(pod, record)
 
     def _schedule_one_batch(self, pod: dict) -> SchedulingRecord:
         names = self._node_names()
@@ -186,7 +230,9 @@ class Scheduler:
     def _ordered_nodes(self) -> list:
         return [self.cache.nodes[name] for name in self._node_names()]
 
-    def _find_feasible(self, state: CycleState, nodes: list, record: SchedulingRecord) -> list:
+    def _find_feasible(
+        self, state: CycleState, nodes: list, record: SchedulingRecord, extra=()
+    ) -> list:
         total = len(nodes)
         wanted = num_feasible_nodes_to_find(total)
         keep_detail = total <= FULL_DETAIL_NODE_LIMIT
@@ -196,7 +242,7 @@ class Scheduler:
         for offset in range(total):
             info = nodes[(start + offset) % total]
             evaluated += 1
-            failure = self._run_filters(state, info)
+            failure = self._run_filters(state, info, extra)
             if failure is None:
                 feasible.append(info)
                 if len(feasible) >= wanted:
@@ -215,8 +261,12 @@ class Scheduler:
         record.detail_trimmed = not keep_detail
         return feasible
 
-    def _run_filters(self, state: CycleState, info) -> FilterFailure | None:
+    def _run_filters(self, state: CycleState, info, extra=()) -> FilterFailure | None:
         for plugin in self.filters:
+            failure = plugin.filter(state, info)
+            if failure is not None:
+                return failure
+        for plugin in extra:  # the volume filters, after upstream's resource filters
             failure = plugin.filter(state, info)
             if failure is not None:
                 return failure
@@ -279,6 +329,8 @@ def failure_message(record: SchedulingRecord) -> str:
         return "no nodes available to schedule pods"
     histogram = sorted(f"{count} {reason}" for reason, count in record.reason_counts.items())
     message = f"0/{total} nodes are available: {', '.join(histogram)}."
+    if record.prefilter_message:  # FitError: PreFilter's message, no per-node histogram
+        message = f"0/{total} nodes are available: {record.prefilter_message}."
     unresolvable = record.unresolvable_nodes
     resolvable = total - unresolvable
     parts = []

@@ -141,9 +141,18 @@ def features(ctx: Context, argv: list[str]) -> Program:
 
 
 # --- train -
+# Data-parallel training: with WORKERS=N, the worker JOB_COMPLETION_INDEX=i (an Indexed Job
+# sets it) trains 1/N of every epoch, then synchronises gradients with its N-1 peers
+# (a ring all-reduce: its cost grows with N). So N workers finish faster than one, but
+# not N times faster.
+GRADIENT_SYNC_MS_PER_PEER = 300
+
+
 def train(ctx: Context, argv: list[str]) -> Program:
     major = _major(ctx)
     epochs = max(env_int(ctx, "EPOCHS", 10), 1)
+    workers = max(env_int(ctx, "WORKERS", 1), 1)
+    worker = min(max(env_int(ctx, "JOB_COMPLETION_INDEX", 0), 0), workers - 1)
     model = "NeuMF(embedding=64, layers=[128, 64, 32])" if major == "2" else "ALS(factors=64)"
     peak = {"1.0": 1200, "1.1": 1536}.get(ctx.info.version, 2560) * MiB
     yield Memory(ctx.info.idle_memory_bytes)
@@ -164,28 +173,45 @@ def train(ctx: Context, argv: list[str]) -> Program:
             "/data/features not found; training on the sample features bundled in the image",
             "WARNING",
         )
+    if workers > 1:
+        peak = peak * (workers + 1) // (2 * workers)  # its shard of the data, plus the model
+        yield from _log(
+            ctx,
+            "train",
+            f"worker {worker} of {workers}: training shard {worker} (1/{workers} of each "
+            f"epoch), gradient sync with {workers - 1} peers",
+        )
     yield Cpu(ctx.cpu_used(2))
     for step in range(1, 9):  # loading the matrices: memory climbs to its peak
         yield Sleep(250)
         yield Memory(ctx.info.idle_memory_bytes + peak * step // 8)
     loss, rmse = 0.95 + ctx.rng.random() * 0.05, 1.02 + ctx.rng.random() * 0.03
     floor = 0.80 if major == "2" else 0.85
+    epoch_ms = 6_000 if major != "2" else 9_000
     for epoch in range(1, epochs + 1):
-        duration = ctx.cpu_bound(6_000 if major != "2" else 9_000, cores=2)
+        duration = ctx.cpu_bound(-(-epoch_ms // workers), cores=2)
         yield Sleep(duration)
+        sync = GRADIENT_SYNC_MS_PER_PEER * (workers - 1)
+        if sync:
+            yield Sleep(sync)
         loss = floor - 0.1 + (loss - floor + 0.1) * 0.82 + ctx.rng.uniform(-0.004, 0.004)
         rmse = floor + (rmse - floor) * 0.8 + ctx.rng.uniform(-0.003, 0.003)
+        took = f"{duration / 1000:.1f}s" + (f" + {sync / 1000:.1f}s sync" if sync else "")
         yield from _log(
-            ctx,
-            "train",
-            f"epoch {epoch}/{epochs} loss={loss:.4f} val_rmse={rmse:.4f} ({duration / 1000:.1f}s)",
+            ctx, "train", f"epoch {epoch}/{epochs} loss={loss:.4f} val_rmse={rmse:.4f} ({took})"
         )
     path = f"/models/recsys-v{major}.pkl"
+    if workers > 1:
+        path = f"/models/recsys-v{major}.shard-{worker}-of-{workers}.pkl"
     yield SYNC
     ctx.fs.mkdir("/models", parents=True)
-    ctx.fs.write(path, f"model={model}\nval_rmse={rmse:.4f}\n")
+    shard = f"shard={worker}/{workers}\n" if workers > 1 else ""
+    ctx.fs.write(path, f"model={model}\n{shard}val_rmse={rmse:.4f}\n")
     yield Cpu(0)
-    yield from _log(ctx, "train", f"saved model {path} (48.2 MB)")
+    if workers > 1:
+        yield from _log(ctx, "train", f"saved shard {path} ({48.2 / workers:.1f} MB)")
+    else:
+        yield from _log(ctx, "train", f"saved model {path} (48.2 MB)")
     yield from _log(ctx, "train", f"training complete: val_rmse={rmse:.4f}")
     return 0
 
