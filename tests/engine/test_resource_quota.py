@@ -340,3 +340,27 @@ def test_describe_namespace_shows_quotas_and_limit_ranges():
         "",
         "No LimitRange resource.",
     ]
+
+
+def test_the_deployment_carries_its_replica_sets_replica_failure_condition():
+    """syncRolloutStatus (pkg/controller/deployment/progress.go) copies the ReplicaSet's
+    ReplicaFailure onto the Deployment and removes it once pods can be created again; the
+    resource-quotas page's `describe deployment` shows it as `ReplicaFailure True FailedCreate`."""
+    runner = ScriptRunner(Cluster(seed=4))
+    runner.run_line("sim node add --count 2 --prefix node-")
+    runner.run_line("kubectl create quota q --hard=pods=2")
+    runner.run_line("kubectl create deployment web --image=nginx --replicas=4")
+    runner.run_line("sim advance 30s")
+    described = runner.run_line("kubectl describe deployment web")
+    assert "  ReplicaFailure   True    FailedCreate\n" in described
+    failure = [
+        c
+        for c in runner.cluster.store.get("Deployment", "default", "web")["status"]["conditions"]
+        if c["type"] == "ReplicaFailure"
+    ]
+    assert failure and failure[0]["message"].startswith('pods "web-')
+    assert "exceeded quota: q" in failure[0]["message"]
+    runner.run_line("kubectl delete quota q")
+    runner.run_line("sim advance 5m")
+    assert "ReplicaFailure" not in runner.run_line("kubectl describe deployment web")
+    assert runner.run_line("kubectl get deployment web").splitlines()[1].split()[1] == "4/4"

@@ -399,6 +399,7 @@ class DeploymentController(Controller):
             )
         if new_rs is not None and progress:
             self._sync_progress(deployment, old_snapshot, new_rs)
+            self._sync_replica_failure(deployment, all_rss, new_rs)
         if status != old_snapshot:
             self.ctx.api.touch(deployment)
 
@@ -455,6 +456,44 @@ class DeploymentController(Controller):
         else:
             key = (deployment["metadata"]["namespace"], deployment["metadata"]["name"])
             self.ctx.timeline.call_at(due, self.enqueue, key)
+
+    def _sync_replica_failure(self, deployment: dict, all_rss: list[dict], new_rs: dict) -> None:
+        """syncRolloutStatus moves a ReplicaSet's ReplicaFailure condition (pods it could not
+        create: a quota, a LimitRange) onto the Deployment, the new ReplicaSet's first
+        (getReplicaFailures, ReplicaSetToDeploymentCondition), and drops it once none has one."""
+        failure = None
+        for rs in [new_rs, *(rs for rs in all_rss if rs is not new_rs)]:
+            failure = next(
+                (
+                    c
+                    for c in (rs.get("status") or {}).get("conditions") or ()
+                    if c.get("type") == "ReplicaFailure"
+                ),
+                None,
+            )
+            if failure is not None:
+                break
+        conditions = deployment["status"].setdefault("conditions", [])
+        current = _condition(deployment, "ReplicaFailure")
+        if failure is None:
+            conditions[:] = [c for c in conditions if c["type"] != "ReplicaFailure"]
+            return
+        if current is not None and (current["status"], current["reason"]) == (
+            failure["status"],
+            failure.get("reason"),
+        ):
+            return
+        conditions[:] = [c for c in conditions if c["type"] != "ReplicaFailure"]
+        conditions.append(
+            {
+                "lastTransitionTime": failure.get("lastTransitionTime"),
+                "lastUpdateTime": failure.get("lastTransitionTime"),
+                "message": failure.get("message", ""),
+                "reason": failure.get("reason", ""),
+                "status": failure["status"],
+                "type": "ReplicaFailure",
+            }
+        )
 
     def _set_progressing(self, deployment: dict, status: str, reason: str, message: str) -> None:
         self._set_condition(deployment, "Progressing", status, reason, message)
