@@ -10,6 +10,7 @@ import random
 
 from . import errors, storage
 from .apiserver import APIServer
+from .cluster_network import ClusterNetwork
 from .context import Context
 from .controllers.cronjob import CronJobController
 from .controllers.csi_provisioner import SimulatedDiskProvisioner
@@ -87,6 +88,9 @@ class Cluster:
         _install_admission(api, store, timeline)
         self.network = NodeNetwork()
         self.kubelets = Kubelets(self.ctx, self.network)
+        self.ctx.cluster_network = ClusterNetwork(
+            store, self.kubelets, self.network, random.Random(seed ^ 0xD115)
+        )
         self.scheduler = Scheduler(self.ctx, _image_info)
         self.node_lifecycle = NodeLifecycleController(self.ctx, self.kubelets)
         self.kube_proxy = KubeProxy(store, random.Random(seed ^ 0x5EED))

@@ -21,6 +21,8 @@ class Context:
     # Disk contents, attachments and claim users (storage.StorageState); None in bare
     # test contexts without storage.
     storage: object = None
+    # The network pods' programs reach (cluster_network.ClusterNetwork); None: a stand-in.
+    cluster_network: object = None
 
     @property
     def now_ms(self) -> int:

@@ -140,6 +140,19 @@ class NodeNetwork:
             host += 1
         raise AllocationError(f"no IP addresses available in range set for node {node_name}")
 
+    def node_of_pod_ip(self, ip: str) -> str | None:
+        """The node whose pod CIDR holds the IP (the route a packet to it takes)."""
+        parts = ip.split(".")
+        if len(parts) != 4 or parts[0] != "10" or not all(p.isdigit() for p in parts):
+            return None
+        index = (int(parts[1]) - 244) * 256 + int(parts[2])
+        if int(parts[1]) < 244:
+            return None
+        for node_name, node_index in self._index_of.items():
+            if node_index == index:
+                return node_name
+        return None
+
     def release_pod_ip(self, node_name: str, ip: str | None) -> None:
         if ip and node_name in self._used_hosts:
             self._used_hosts[node_name].discard(int(ip.rsplit(".", 1)[1]))

@@ -26,6 +26,7 @@ from .kubelet_volumes import (
 from .nodes import NODE_LEASE_NAMESPACE, NODE_STATUS_UPDATE_MS, Heartbeats
 from .quantity import cpu_millis, to_bytes
 from .runtime import ContainerProcess, ContainerStartError, ImagePullError, resolve_image
+from .runtime.program import HttpResponse
 from .scheduler.resources import pod_requests
 from .storage import ATTACH_DETACH, MultiAttachError
 from .timefmt import SECOND, rfc3339, rfc3339_micro
@@ -768,6 +769,11 @@ class Kubelet:
                 # GeneratePodHostNameAndDomain: spec.hostname (an Indexed Job's `<job>-<i>`)
                 hostname=pod["spec"].get("hostname") or pod["metadata"]["name"],
                 pod_ip=runtime.ip or "",
+                network=(
+                    self.ctx.cluster_network.for_pod(runtime.namespace)
+                    if self.ctx.cluster_network is not None
+                    else None
+                ),
             )
         except ContainerStartError as error:
             self._start_failed(pod, runtime, container, error)
@@ -1407,6 +1413,24 @@ class Kubelet:
                 and port in process.listening_ports(now)
             ):
                 return process
+        return None
+
+    def answer_http(
+        self, ip: str, port: int, path: str, now_ms: int, client: str
+    ) -> HttpResponse | None:
+        """A connection from another pod to one of this node's pod IPs; None: refused."""
+        if not self.powered:
+            return None
+        for runtime in self.pods.values():
+            if runtime.ip != ip:
+                continue
+            for container in runtime.containers:
+                process = container.process
+                if process is not None and process.exit_code is None:
+                    answer = process.answer_http(port, path, now_ms, client)
+                    if answer is not None:
+                        return answer
+            return None
         return None
 
     def logs(self, pod: dict, container_name: str, previous: bool = False) -> list[str] | None:

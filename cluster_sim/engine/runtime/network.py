@@ -1,10 +1,10 @@
 """How programs inside a container reach other hosts (wget, curl, nslookup).
 
 The runtime does not know the cluster: it asks a `Network` object. The kubelet passes
-one that routes through kube-proxy and cluster DNS; until that is wired, `StubNetwork`
-answers every name with a made-up ClusterIP and every HTTP request with a one-line
-`stub response from <url>` body, so scripts such as the HPA load generator
-(`while sleep 0.01; do wget -q -O- http://php-apache; done`) run and log something.
+one that routes through cluster DNS and kube-proxy (cluster_network.PodNetwork).
+`StubNetwork` stands for everything outside the cluster, and for a container started
+with no cluster at all (unit tests): it answers every name with a made-up address and
+every HTTP request with a one-line `stub response from <url>` body.
 Requests to localhost / 127.0.0.1 never reach the network: the container answers them
 itself (see ContainerProcess).
 """
@@ -36,7 +36,7 @@ class Network(Protocol):
 
 
 class StubNetwork:
-    """Placeholder until the kubelet wires cluster networking (documented above)."""
+    """The world outside the cluster, which ClusterLab does not simulate (see above)."""
 
     def resolve(self, name: str, now_ms: int) -> str | None:
         if _is_ip(name):

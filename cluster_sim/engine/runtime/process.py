@@ -140,6 +140,7 @@ class ContainerProcess:
         self._ctx.local_tcp = self._local_tcp
         self._program = self._main(self._ctx)
         self._pending: tuple[int | None, object] | None = None
+        self._pulling = False  # the program is running (a request to itself must not re-enter)
         self._applied_ms = started_ms
         self._outputs: list[Output] = []
         # Log lines also come back from advance() unless the caller reads them from the log
@@ -167,6 +168,13 @@ class ContainerProcess:
 
     def _pull(self) -> None:
         """Run the program (ahead of the clock, privately) to its next observable effect."""
+        self._pulling = True
+        try:
+            self._pull_program()
+        finally:
+            self._pulling = False
+
+    def _pull_program(self) -> None:
         steps = 0
         start = self._clock
         while True:
@@ -304,6 +312,27 @@ class ContainerProcess:
         if response.cpu_ms:
             self._requests.append((now, response.cpu_ms))
         return response
+
+    def answer_http(
+        self, port: int, path: str, now_ms: int, client: str, user_agent: str = "Wget"
+    ) -> HttpResponse | None:
+        """A request from another pod. A pod reaching itself through a Service arrives while
+        its own program is running: its listener answers as it stands (hairpin traffic)."""
+        if self._pulling:
+            listener = self._listeners.get(port)
+            if listener is None or listener.handler is None:
+                return None
+            return listener.handler(
+                HttpRequest(
+                    path or "/",
+                    "GET",
+                    client,
+                    user_agent,
+                    f"{self._ctx.pod_ip}:{port}",
+                    self._clock,
+                )
+            )
+        return self.http_get(port, path, now_ms, client=client, user_agent=user_agent)
 
     def http_probe(self, port: int, path: str, now_ms: int) -> int | None:
         response = self.http_get(port, path, now_ms)
