@@ -104,6 +104,7 @@ class NodeNetwork:
         self._next_host: dict[str, int] = {}
         self._used_hosts: dict[str, set[int]] = {}
         self._index_of: dict[str, int] = {}
+        self._node_at: dict[int, str] = {}
 
     def add_node(self, node_name: str) -> tuple[str, str]:
         """(internal IP, pod CIDR) for a new node."""
@@ -113,6 +114,7 @@ class NodeNetwork:
             index = self._next_index
             self._next_index += 1
         self._index_of[node_name] = index
+        self._node_at[index] = node_name
         self._next_host[node_name] = 2
         self._used_hosts[node_name] = set()
         address = str(NODE_ADDRESS_BASE + index)
@@ -121,6 +123,7 @@ class NodeNetwork:
     def remove_node(self, node_name: str) -> None:
         index = self._index_of.pop(node_name, None)
         if index is not None:
+            self._node_at.pop(index, None)
             self._free_indexes.append(index)
             self._free_indexes.sort()
         self._next_host.pop(node_name, None)
@@ -148,10 +151,7 @@ class NodeNetwork:
         index = (int(parts[1]) - 244) * 256 + int(parts[2])
         if int(parts[1]) < 244:
             return None
-        for node_name, node_index in self._index_of.items():
-            if node_index == index:
-                return node_name
-        return None
+        return self._node_at.get(index)
 
     def release_pod_ip(self, node_name: str, ip: str | None) -> None:
         if ip and node_name in self._used_hosts:
