@@ -2,7 +2,7 @@
 
 Checked against kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/
 (php-apache with a 50 % CPU target scales out under load and back in once it stops;
-`kubectl get hpa` TARGETS `cpu: 250%/50%`) and /docs/concepts/workloads/autoscaling/
+the TARGETS column reads `cpu: <current>%/50%`) and /docs/concepts/workloads/autoscaling/
 horizontal-pod-autoscale/ (desiredReplicas = ceil(currentReplicas x currentMetricValue /
 desiredMetricValue), the 0.1 tolerance, the 15 s sync period, the 300 s scale-down
 stabilization window, behavior policies, missing requests). Conditions, event reasons and
