@@ -75,11 +75,44 @@ def test_pending_pod_is_retried_when_a_node_joins():
     scheduler.run()
     assert pod["spec"].get("nodeName") is None
     add_node(ctx, "large", cpu="4")
+    # the failed pod waits out its 1 s back-off in the back-off queue, then is retried
+    assert not scheduler.has_work()
+    timer = ctx.timeline.pop_due(1_000)
+    assert timer is not None and timer.due_ms == 1_000
+    timer.callback(*timer.args)
     assert scheduler.has_work()
     scheduler.run()
     assert pod["spec"]["nodeName"] == "large"
     scheduled = [e for e in ctx.store.list("Event", "default") if e["reason"] == "Scheduled"]
     assert scheduled[0]["message"] == "Successfully assigned default/big to large"
+
+
+def test_backoff_doubles_to_ten_seconds_and_changes_retry_each_pod_once_per_backoff():
+    """Upstream's scheduling queue: podInitialBackoffDuration 1 s, podMaxBackoffDuration 10 s;
+    cluster events move unschedulable pods to the back-off queue, not straight back."""
+    ctx, scheduler = control_plane()
+    add_node(ctx, "small", cpu="1")
+    pod = add_pod(ctx, "big", cpu="2")
+    attempts = []
+    original = scheduler.schedule_one
+
+    def counted(p):
+        attempts.append(ctx.timeline.now_ms)
+        return original(p)
+
+    scheduler.schedule_one = counted
+    scheduler.run()
+    for second in range(1, 40):
+        ctx.timeline.now_ms = second * 1000 - 500
+        add_node(ctx, f"tiny-{second}", cpu="1")  # a change that does not help
+        while (timer := ctx.timeline.pop_due(second * 1000)) is not None:
+            timer.callback(*timer.args)
+        ctx.timeline.now_ms = second * 1000
+        if scheduler.has_work():
+            scheduler.run()
+    # failures at 0 s, then after back-offs of 1, 2, 4, 8, 10, 10 s ...
+    assert attempts[:7] == [0, 1_000, 3_000, 7_000, 15_000, 25_000, 35_000]
+    assert pod["spec"].get("nodeName") is None
 
 
 def test_taints_node_selector_and_pod_count_filters():

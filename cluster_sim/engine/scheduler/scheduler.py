@@ -1,7 +1,11 @@
 """kube-scheduler's loop: take a pending pod, filter nodes, score them, bind the best.
 
 Pods that fit nowhere wait in the unschedulable set until the cluster changes
-in a way that could help (a node added or changed, a pod gone), then retry.
+in a way that could help (a node added or changed, a pod gone), then retry. As in
+upstream's scheduling queue (pkg/scheduler/backend/queue), a pod that failed waits out
+its back-off before that retry: 1 s after its first failure, doubling to 10 s. So a
+burst of changes (a Job's pods finishing one after another) retries each waiting pod at
+most once per back-off, not once per change.
 """
 
 from ..events import NORMAL, WARNING
@@ -13,6 +17,9 @@ from .record import FULL_DETAIL_NODE_LIMIT, TOP_SCORED_KEPT, SchedulingRecord
 from .volume_binding import VolumeBinding, VolumeRestrictions, has_claims
 
 SCHEDULER_NAME = "default-scheduler"
+# --pod-initial-backoff-seconds and --pod-max-backoff-seconds (KubeSchedulerConfiguration)
+POD_INITIAL_BACKOFF_MS = 1_000
+POD_MAX_BACKOFF_MS = 10_000
 # numFeasibleNodesToFind (pkg/scheduler/schedule_one.go)
 MIN_FEASIBLE_NODES_TO_FIND = 100
 MIN_FEASIBLE_NODES_PERCENTAGE = 5
@@ -37,6 +44,10 @@ class Scheduler:
         self.records: dict[str, SchedulingRecord] = {}
         self._active: dict[str, tuple[str, str]] = {}
         self._unschedulable: dict[str, tuple[str, str]] = {}
+        # failed attempts per pod, and when the last one was (for the back-off)
+        self._attempts: dict[str, tuple[int, int]] = {}
+        self._backing_off: dict[str, tuple[str, str]] = {}  # uid -> key, until it is due
+        self._flush_due: int | None = None
         self._node_order: list[str] | None = None
         self._next_start = 0
         self._image_nodes: dict[str, int] = {}
@@ -85,6 +96,8 @@ class Scheduler:
         if event_type == "DELETED" or pod["metadata"].get("deletionTimestamp"):
             self._active.pop(uid, None)
             self._unschedulable.pop(uid, None)
+            self._backing_off.pop(uid, None)
+            self._attempts.pop(uid, None)
             self._waiting_on_volumes.pop(uid, None)
             if event_type == "DELETED" and pod["spec"].get("nodeName"):
                 self.records.pop(uid, None)
@@ -94,7 +107,11 @@ class Scheduler:
             return
         if pod["status"].get("phase") in TERMINAL_PHASES and pod["spec"].get("nodeName"):
             self._retry_unschedulable()
-        if self._is_pending(pod) and uid not in self._unschedulable:
+        if (
+            self._is_pending(pod)
+            and uid not in self._unschedulable
+            and uid not in self._backing_off
+        ):
             self._active[uid] = (pod["metadata"]["namespace"], pod["metadata"]["name"])
 
     def _on_storage(self, event_type: str, obj: dict) -> None:
@@ -110,9 +127,43 @@ class Scheduler:
         )
 
     def _retry_unschedulable(self) -> None:
-        if self._unschedulable:
-            self._active.update(self._unschedulable)
-            self._unschedulable.clear()
+        """MoveAllToActiveOrBackoffQueue: pods whose back-off is over go to the active
+        queue, the others wait in the back-off queue until it is."""
+        if not self._unschedulable:
+            return
+        now = self.ctx.timeline.now_ms
+        for uid, key in self._unschedulable.items():
+            if self._backoff_due(uid) <= now:
+                self._active[uid] = key
+            else:
+                self._backing_off[uid] = key
+        self._unschedulable.clear()
+        self._schedule_flush()
+
+    def _backoff_due(self, uid: str) -> int:
+        attempts, last_ms = self._attempts.get(uid, (0, 0))
+        if not attempts:
+            return 0
+        backoff = min(POD_INITIAL_BACKOFF_MS * 2 ** (attempts - 1), POD_MAX_BACKOFF_MS)
+        return last_ms + backoff
+
+    def _schedule_flush(self) -> None:
+        if not self._backing_off:
+            return
+        due = min(self._backoff_due(uid) for uid in self._backing_off)
+        if self._flush_due is None or due < self._flush_due:
+            self._flush_due = due
+            self.ctx.timeline.call_at(due, self._flush_backoff, due)
+
+    def _flush_backoff(self, due: int) -> None:
+        """flushBackoffQCompleted: pods whose back-off has run out become active."""
+        if due != self._flush_due:
+            return  # an earlier flush was scheduled since
+        self._flush_due = None
+        now = self.ctx.timeline.now_ms
+        for uid in [uid for uid in self._backing_off if self._backoff_due(uid) <= now]:
+            self._active[uid] = self._backing_off.pop(uid)
+        self._schedule_flush()
 
     def _recount_images(self) -> None:
         counts: dict[str, int] = {}
@@ -179,6 +230,7 @@ class Scheduler:
             self._unschedulable[uid] = (record.namespace, record.pod_name)
             return record
         self._waiting_on_volumes.pop(uid, None)
+        self._attempts.pop(uid, None)
         self._bind(pod, chosen, record)
         return record
 
@@ -216,6 +268,7 @@ class Scheduler:
         if chosen is None:
             self._fail(pod, record)
         else:
+            self._attempts.pop(pod["metadata"]["uid"], None)
             self._bind(pod, self.cache.nodes[chosen], record)
         return record
 
@@ -312,11 +365,21 @@ class Scheduler:
     def _fail(self, pod: dict, record: SchedulingRecord) -> None:
         record.message = failure_message(record)
         uid = pod["metadata"]["uid"]
+        now = self.ctx.timeline.now_ms
+        attempts, _ = self._attempts.get(uid, (0, 0))
+        self._attempts[uid] = (attempts + 1, now)
         self._unschedulable[uid] = (record.namespace, record.pod_name)
-        set_condition(
-            pod, "PodScheduled", "False", self.ctx.timeline.now_ms, "Unschedulable", record.message
+        before = next(
+            (
+                (c.get("status"), c.get("reason"), c.get("message"))
+                for c in pod["status"].get("conditions") or ()
+                if c["type"] == "PodScheduled"
+            ),
+            None,
         )
-        self.ctx.api.touch(pod)
+        set_condition(pod, "PodScheduled", "False", now, "Unschedulable", record.message)
+        if before != ("False", "Unschedulable", record.message):
+            self.ctx.api.touch(pod)  # updatePod: only when the condition says something new
         self.ctx.events.record(
             pod, WARNING, "FailedScheduling", record.message, component=SCHEDULER_NAME
         )
