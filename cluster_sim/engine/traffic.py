@@ -14,8 +14,8 @@ meets Kubernetes:
 - Below capacity a pod is an M/M/1 queue: response time is the request's own service
   time plus an exponentially distributed wait whose rate is capacity minus load, so
   latency climbs steeply as load nears capacity. Above capacity, requests queue (latency
-  grows by the queue's length over the capacity) until the client's timeout; what would
-  wait longer fails.
+  grows by the queue's length over the capacity) until the client's timeout, and at most
+  1,024 deep (the connections a server holds); what would wait longer fails.
 - No ready endpoint: kube-proxy rejects the connection; every request fails.
 
 The model advances in one-second steps on the simulated clock while any traffic flows.
@@ -34,6 +34,9 @@ from .timefmt import SECOND
 
 TICK_MS = 1 * SECOND
 CLIENT_TIMEOUT_MS = 10 * SECOND  # a typical load generator's request timeout
+# Connections a pod holds open at most (a listen backlog of 511 plus a server's worker
+# connections, about 1,000): past it, new connections are refused rather than queued.
+MAX_QUEUED_REQUESTS = 1024
 NETWORK_MS = 0.5  # a round trip inside the cluster network
 IN_FLIGHT_BYTES = 256 * 1024  # memory one in-flight request holds (buffers, a worker's stack)
 MIN_CPU_SHARE = 2  # cpu.shares for a container without a CPU request (cgroup minimum)
@@ -393,7 +396,7 @@ def _serve_pod(load: PodLoad, cost_ms: float, ceiling: float, backlogs, uid) -> 
     waiting = backlog + load.offered
     served = min(waiting, capacity)
     backlog = waiting - served
-    max_backlog = capacity * CLIENT_TIMEOUT_MS / 1000
+    max_backlog = min(capacity * CLIENT_TIMEOUT_MS / 1000, MAX_QUEUED_REQUESTS)
     dropped = max(backlog - max_backlog, 0.0)
     backlog -= dropped
     if backlog < 1e-6:

@@ -175,3 +175,14 @@ def test_the_same_commands_give_the_same_traffic(tmp_path):
             runner.run_line("sim traffic php-apache") + runner.run_line("kubectl top pods")
         )
     assert outputs[0] == outputs[1]
+
+
+def test_a_flood_is_refused_past_the_connections_a_pod_holds(tmp_path):
+    runner = _runner(tmp_path)
+    runner.run_line("sim traffic php-apache --rps 1000000")
+    runner.run_line("sim advance 10s")
+    loads = runner.cluster.traffic.loads_of(runner.cluster.traffic.flows[("default", "php-apache")])
+    assert loads[0].backlog <= 1024
+    memory = runner.run_line("kubectl top pods").splitlines()[1].split()[2]
+    assert int(memory.removesuffix("Mi")) < 400  # 1,024 requests x 256 KiB, not gigabytes
+    assert _flow(runner).error_rate > 0.99
