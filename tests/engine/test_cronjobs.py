@@ -317,3 +317,26 @@ def test_create_job_from_a_cronjob():
     runner.run_line("sim advance 20s")
     assert runner.cluster.api.get("Job", "default", "manual")["status"]["succeeded"] == 1
     assert cron_events(runner, "hello") == []  # not the controller's Job: not its business
+
+
+def test_schedules_are_validated_as_the_api_server_does():
+    """validateScheduleFormat (pkg/apis/batch/validation): robfig/cron's ParseStandard
+    errors, and TZ/CRON_TZ refused in the schedule of a new CronJob."""
+    runner = ScriptRunner(Cluster(seed=2))
+    cases = {
+        "*/0 * * * *": "step of range should be a positive number: */0",
+        "61 * * * *": "end of range (61) above maximum (59): 61",
+        "TZ=UTC 0 * * * *": "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+        "* * *": "expected exactly 5 fields, found 3: [* * *]",
+    }
+    for index, (schedule, problem) in enumerate(cases.items()):
+        out = runner.run_line(
+            f'kubectl create cronjob c{index} --image=busybox --schedule="{schedule}"'
+        )
+        assert out == (
+            f'error: failed to create cronjob: CronJob.batch "c{index}" is invalid: '
+            f'spec.schedule: Invalid value: "{schedule}": {problem}'
+        )
+    assert runner.run_line('kubectl create cronjob ok --image=busybox --schedule="@every 1h"') == (
+        "cronjob.batch/ok created"
+    )

@@ -15,6 +15,7 @@ import re
 from .. import errors, podutil
 from ..events import NORMAL, WARNING
 from ..jsoncopy import clone
+from ..manifests.storage import claim_problems, status_text
 from ..timefmt import parse_rfc3339
 from . import history
 from .base import Controller, controller_ref, owner_reference
@@ -229,7 +230,7 @@ class StatefulSetController(Controller):
             spec["subdomain"] = sts["spec"]["serviceName"]
         spec["volumes"] = [
             {
-                "name": claim_template["metadata"]["name"],
+                "name": _template_name(claim_template),
                 "persistentVolumeClaim": {"claimName": claim},
             }
             for claim_template, claim in _claims_of(sts, ordinal)
@@ -266,6 +267,9 @@ class StatefulSetController(Controller):
                 continue
             claim = _claim_from_template(sts, template, claim_name)
             try:
+                problems = claim_problems(claim)  # the template is the learner's
+                if problems:
+                    raise errors.invalid(status_text("PersistentVolumeClaim", claim_name, problems))
                 self.ctx.api.create(claim)
             except errors.ApiError as error:
                 self._record_claim(sts, pod, claim_name, error)
@@ -357,13 +361,19 @@ def _claims_of(sts: dict, ordinal: int) -> list[tuple[dict, str]]:
     """getPersistentVolumeClaims: (template, claim name `<template>-<set>-<ordinal>`)."""
     name = sts["metadata"]["name"]
     return [
-        (template, f"{template['metadata']['name']}-{name}-{ordinal}")
+        (template, f"{_template_name(template)}-{name}-{ordinal}")
         for template in sts["spec"].get("volumeClaimTemplates") or ()
     ]
 
 
+def _template_name(template: dict) -> str:
+    """A template without a name is not refused (upstream validates no claim template):
+    its claims, `-<set>-<ordinal>`, are then refused by the API server."""
+    return (template.get("metadata") or {}).get("name") or ""
+
+
 def _template_names(sts: dict) -> set[str]:
-    return {t["metadata"]["name"] for t in sts["spec"].get("volumeClaimTemplates") or ()}
+    return {_template_name(t) for t in sts["spec"].get("volumeClaimTemplates") or ()}
 
 
 def _claim_from_template(sts: dict, template: dict, claim_name: str) -> dict:

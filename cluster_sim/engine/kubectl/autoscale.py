@@ -5,6 +5,7 @@ import copy
 import re
 
 from .. import errors
+from ..manifests import check_object
 from ..quantity import is_valid_quantity
 from .args import Invocation, UsageError, parse_int
 from .get import check_output_format
@@ -66,6 +67,9 @@ def autoscale(cluster, inv: Invocation, read_file=None) -> str:
             del request["metadata"]["creationTimestamp"]
             request["metadata"]["namespace"] = _namespace(inv)
             try:
+                message = check_object(request, None, "")
+                if message:  # the server validates what kubectl built (--name, --cpu=0%)
+                    raise errors.invalid(message)
                 if strategy == "server":
                     if cluster.api.find(
                         "HorizontalPodAutoscaler", _namespace(inv), request["metadata"]["name"]

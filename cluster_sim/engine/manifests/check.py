@@ -5,7 +5,7 @@ The steps follow the request path: kubectl maps apiVersion/kind to a resource
 validation (422 Invalid, every error at once), plus the update rules when `old` is given.
 """
 
-from . import meta, names, networking, rbac, schema, services, workloads
+from . import meta, names, networking, policy, rbac, schema, services, storage, workloads
 from .errors import (
     bad_request,
     display_source,
@@ -37,6 +37,9 @@ _KIND_RULES = {
     ("", "ConfigMap"): services.validate_config_map,
     ("", "Secret"): services.validate_secret,
     ("", "Namespace"): lambda obj: [],
+    ("", "PersistentVolumeClaim"): storage.validate_pvc,
+    ("", "ResourceQuota"): policy.validate_resource_quota,
+    ("", "LimitRange"): policy.validate_limit_range,
     ("apps", "Deployment"): workloads.validate_deployment,
     ("apps", "ReplicaSet"): workloads.validate_replicaset,
     ("apps", "DaemonSet"): workloads.validate_daemonset,

@@ -8,6 +8,7 @@ allocator, and pkg/apis/autoscaling/validation/validation.go.
 import ipaddress
 
 from . import meta, names
+from .autoscaling import validate_metrics_and_behavior
 from .errors import FieldError, duplicate, forbidden, invalid, not_supported, required
 from .pod import PROTOCOLS, validate_taints
 
@@ -183,4 +184,4 @@ def validate_hpa(obj) -> list[FieldError]:
             invalid("spec.scaleTargetRef.name", ref["name"], m)
             for m in names.path_segment_name(ref["name"])
         ]
-    return errs
+    return errs + validate_metrics_and_behavior(obj)

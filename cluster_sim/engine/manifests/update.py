@@ -11,6 +11,7 @@ new object leaves out counts as unchanged ("new's values must match old's").
 import copy
 
 from .errors import FieldError, forbidden, invalid, render_value
+from .policy import quota_update_errors
 
 IMMUTABLE = "field is immutable"
 
@@ -80,6 +81,8 @@ def update_errors(group: str, kind: str, new: dict, old: dict) -> list[FieldErro
         errs += _service_update(spec, old_spec)
     if (group, kind) == ("", "Pod"):
         errs += _pod_update(spec, old_spec)
+    if (group, kind) == ("", "ResourceQuota"):
+        errs += quota_update_errors(spec, old_spec)
     return errs
 
 

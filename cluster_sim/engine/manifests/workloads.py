@@ -7,6 +7,7 @@ ValidatePodTemplateSpecForReplicaSet) and pkg/apis/batch/validation/validation.g
 
 import re
 
+from ..cron import CronError, parse_standard
 from . import meta, names
 from .errors import FieldError, forbidden, invalid, not_supported, required
 from .pod import validate_pod_spec
@@ -249,30 +250,17 @@ def validate_job(obj) -> list[FieldError]:
     return validate_job_spec(obj.get("spec"), "spec")
 
 
-_CRON_DESCRIPTORS = {
-    "@yearly",
-    "@annually",
-    "@monthly",
-    "@weekly",
-    "@daily",
-    "@midnight",
-    "@hourly",
-}
-
-
-def cron_schedule_problem(schedule: str) -> str | None:
-    """robfig/cron ParseStandard's complaint about a schedule, or None."""
-    text = schedule.strip()
-    if text.startswith("TZ=") or text.startswith("CRON_TZ="):
-        return None  # upstream rejects these separately; keep it simple
-    if text in _CRON_DESCRIPTORS or text.startswith("@every "):
-        return None
-    if text.startswith("@"):
-        return f"unrecognized descriptor: {text}"
-    fields = text.split()
-    if len(fields) != 5:
-        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
-    return None
+def cron_schedule_problems(schedule: str) -> list[str]:
+    """validateScheduleFormat (pkg/apis/batch/validation): robfig/cron ParseStandard's
+    complaint, and TZ or CRON_TZ in the schedule (new objects must use spec.timeZone)."""
+    problems = []
+    try:
+        parse_standard(schedule)
+    except CronError as error:
+        problems.append(str(error))
+    if "TZ" in schedule:
+        problems.append("cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
+    return problems
 
 
 def validate_cronjob(obj) -> list[FieldError]:
@@ -285,8 +273,7 @@ def validate_cronjob(obj) -> list[FieldError]:
     if not schedule:
         errs.append(required("spec.schedule", ""))
     else:
-        problem = cron_schedule_problem(schedule)
-        if problem:
+        for problem in cron_schedule_problems(schedule):
             errs.append(invalid("spec.schedule", schedule, problem))
     policy = spec.get("concurrencyPolicy") or "Allow"
     if policy not in ("Allow", "Forbid", "Replace"):
