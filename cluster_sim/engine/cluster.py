@@ -29,6 +29,7 @@ from .controllers.replicaset import ReplicaSetController
 from .controllers.resourcequota import ResourceQuotaController
 from .controllers.serviceaccounts import ServiceAccountsController
 from .controllers.statefulset import StatefulSetController
+from .controllers.ttlafterfinished import TTLAfterFinishedController
 from .controllers.volume_protection import PVCProtectionController, PVProtectionController
 from .events import NORMAL, EventRecorder
 from .graph import cluster_graph, owner_chain
@@ -103,6 +104,7 @@ class Cluster:
             ReplicaSetController(ctx),
             JobController(ctx),
             CronJobController(ctx),
+            TTLAfterFinishedController(ctx),
             EndpointsController(ctx),
             GarbageCollector(ctx),
             NamespaceController(ctx),

@@ -2,9 +2,10 @@
 
 Per container: image pull (cached per node, serialised as kubelet's default
 serializeImagePulls), create, start, probes, exit, restart with back-off.
-Events and status use the kubelet's reasons and messages. A powered-off node's
-kubelet does nothing: its timers are dropped and the API keeps the last status
-it reported, exactly what the control plane sees of a dead machine.
+Events and status use the kubelet's reasons and messages. Init containers run first,
+one at a time, and native sidecars alongside the app containers (kubelet_init).
+A powered-off node's kubelet does nothing: its timers are dropped and the API keeps
+the last status it reported, exactly what the control plane sees of a dead machine.
 """
 
 import copy
@@ -16,6 +17,14 @@ from .events import NORMAL, WARNING
 from .kubelet_admission import AdmittedPods, admission_failure
 from .kubelet_claims import ClaimMounter
 from .kubelet_env import ContainerConfigError, container_environment, expand_command
+from .kubelet_init import (
+    POD_INITIALIZING,
+    InitContainerActions,
+    get_phase,
+    is_sidecar,
+    restarts_after_exit,
+    set_initialized_condition,
+)
 from .kubelet_volumes import (
     MOUNT_RETRY_INITIAL_MS,
     MOUNT_RETRY_MAX_MS,
@@ -48,9 +57,17 @@ COMPONENT = "kubelet"
 class ContainerRuntime:
     """What the kubelet tracks for one container of one pod."""
 
-    def __init__(self, spec: dict):
+    # Class-level defaults, set on the instance only for init containers (kubelet_init):
+    # the many pods without any pay nothing for them.
+    init = False  # one of spec.initContainers
+    sidecar = False  # a restartable init container
+
+    def __init__(self, spec: dict, init: bool = False):
         self.spec = spec
         self.name = spec["name"]
+        if init:
+            self.init = True
+            self.sidecar = is_sidecar(spec)
         self.process: ContainerProcess | None = None
         self.container_id = ""
         self.restart_count = 0
@@ -85,18 +102,38 @@ class ContainerRuntime:
 
 
 class PodRuntime:
+    # Init container state (kubelet_init), class-level defaults for the many pods without
+    # init containers; set on the instance only for pods that have some.
+    init_containers: list[ContainerRuntime] | tuple = ()
+    sidecars: list[ContainerRuntime] | tuple = ()
+    next_init = 0  # the init container whose turn it is
+    app_to_start: list | None = None  # after a reboot: the app containers to restart
+    finishing = False  # the app containers are done: the sidecars are being stopped
+    finish_started_ms = 0
+    signalled: set[str] | None = None  # sidecars sent their stop signal on deletion
+
     def __init__(self, pod: dict):
         self.uid = pod["metadata"]["uid"]
         self.namespace, self.name = podutil.key(pod)
         self.containers = [ContainerRuntime(c) for c in pod["spec"].get("containers", [])]
+        inits = pod["spec"].get("initContainers")
+        if inits:
+            self.init_containers = [ContainerRuntime(c, init=True) for c in inits]
+            self.sidecars = [c for c in self.init_containers if c.sidecar]
         self.terminating = False
         self.ip: str | None = None
+        self.ip_released = False  # the sandbox of a finished pod is gone, its IP reusable
         self.volumes: dict | None = None  # set up before the sandbox (kubelet_volumes)
         self.attach_error_reported = False  # FailedAttachVolume is reported once
         self.mount_backoff_ms = 0
 
+    @property
+    def all_containers(self) -> list[ContainerRuntime]:
+        """Init containers (sidecars among them) and app containers, in definition order."""
+        return self.init_containers + self.containers if self.init_containers else self.containers
 
-class Kubelet:
+
+class Kubelet(InitContainerActions):
     def __init__(self, ctx, node_name: str, network, rng: random.Random):
         self.ctx = ctx
         self.node_name = node_name
@@ -150,13 +187,20 @@ class Kubelet:
 
     def pod_deleted(self, uid: str) -> None:
         """The pod is gone from the API: the pod manager drops it, so it no longer counts
-        against new pods, even while its containers are still being stopped."""
+        against new pods, even while its containers are still being stopped. Its sandbox goes
+        with it (HandlePodRemoves), the CNI plugin's DEL freeing the IP for new pods."""
         self.admitted.discard(uid)
+        runtime = self.pods.get(uid)
+        if runtime is not None:
+            self._release_ip(runtime)
 
     def _event(
         self, pod: dict, event_type: str, reason: str, message: str, container: str | None = None
     ):
-        field_path = f"spec.containers{{{container}}}" if container else None
+        field_path = None
+        if container:
+            group = "initContainers" if _is_init_container(pod, container) else "containers"
+            field_path = f"spec.{group}{{{container}}}"
         self.ctx.events.record(
             pod,
             event_type,
@@ -265,7 +309,7 @@ class Kubelet:
         self.heartbeats.stopped_ms = self.ctx.now_ms
         self._rejected.clear()
         for runtime in self.pods.values():
-            for container in runtime.containers:
+            for container in runtime.all_containers:
                 # containerd finds the task gone when the machine boots again (see _reboot_pod)
                 container.lost_in_power_off = container.process is not None
                 container.process = None
@@ -388,7 +432,9 @@ class Kubelet:
         a new pod IP) and the containers are started again, each restart counted."""
         now = self.ctx.now_ms
         by_name = {s["name"]: s for s in pod["status"].get("containerStatuses") or ()}
-        for container in runtime.containers:
+        if runtime.init_containers:
+            by_name.update((s["name"], s) for s in pod["status"].get("initContainerStatuses") or ())
+        for container in runtime.all_containers:
             container.process = None
             container.ready = container.reported_running = False
             container.generation += 1
@@ -416,7 +462,7 @@ class Kubelet:
         elif policy == "OnFailure":
             to_start = [c for c in runtime.containers if not _succeeded(by_name.get(c.name))]
         else:  # Never: only a pod none of whose containers was ever created starts again
-            ran = any(c.container_id for c in runtime.containers)
+            ran = any(c.container_id for c in runtime.all_containers)
             to_start = [] if ran else list(runtime.containers)
         if to_start:
             if runtime.ip is not None:  # a sandbox was made before the power went
@@ -443,6 +489,8 @@ class Kubelet:
         image (the image puller's back-off key), so a new image starts with a clean slate:
         a container waiting out a CrashLoopBackOff or an ImagePullBackOff of the old image
         is started from the new one at once, on the sync the pod update triggers."""
+        if runtime.init_containers:
+            self._check_init_definitions(pod, runtime)
         specs = {c["name"]: c for c in pod["spec"].get("containers", [])}
         for container in runtime.containers:
             spec = specs.get(container.name)
@@ -505,13 +553,23 @@ class Kubelet:
         )
         status.setdefault("startTime", rfc3339(now))
         podutil.set_condition(pod, "PodReadyToStartContainers", "True", now)
+        if runtime.init_containers:  # the app containers wait for them (kubelet_init)
+            self._start_initialization(pod, runtime, restarted, to_start)
+            return
         podutil.set_condition(pod, "Initialized", "True", now)
+        self._start_app_containers(pod, runtime, restarted, to_start, "ContainerCreating")
+
+    def _start_app_containers(
+        self, pod: dict, runtime: PodRuntime, restarted: bool, to_start, waiting_reason: str
+    ) -> None:
+        """Every app container's way to a start (after a reboot, only `to_start`'s)."""
+        status = pod["status"]
         statuses = status.get("containerStatuses") or []
         by_name = {s["name"]: s for s in statuses}
         starting = runtime.containers if to_start is None else to_start
         if not restarted:
             status["containerStatuses"] = [
-                self._waiting_status(c, "ContainerCreating", previous=by_name.get(c.name))
+                self._waiting_status(c, waiting_reason, previous=by_name.get(c.name))
                 for c in runtime.containers
             ]
         else:
@@ -520,7 +578,7 @@ class Kubelet:
                 previous = by_name.get(container.name)
                 if previous is None or "terminated" not in (previous.get("state") or {}):
                     self._replace_container_status(
-                        pod, self._waiting_status(container, "ContainerCreating", previous)
+                        pod, self._waiting_status(container, waiting_reason, previous)
                     )
                 if container.container_id:
                     container.restart_count += 1
@@ -786,6 +844,8 @@ class Kubelet:
         # a startup probe holds back `started`, readiness and the other probes until it passes
         container.started = "startupProbe" not in spec
         container.ready = "readinessProbe" not in spec and container.started
+        if container.init and not container.sidecar:
+            container.ready = False  # an init container is ready once it has succeeded
         self._event(pod, NORMAL, "Started", f"Started container {container.name}", container.name)
         self._schedule_process(runtime, container)
         self._schedule_probes(runtime, container)
@@ -821,6 +881,8 @@ class Kubelet:
         self._update_phase(pod, runtime)
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
+        if container.sidecar and container.started:
+            self._init_container_initialized(runtime, container)
 
     def _start_failed(self, pod, runtime, container, error) -> None:
         """runc could not start the process: StartError, exit code 128, then the restart policy."""
@@ -893,12 +955,19 @@ class Kubelet:
         status["restartCount"] = container.restart_count
         status["ready"] = False
         status["started"] = False
-        restart_policy = pod["spec"].get("restartPolicy", "Always")
-        restarts = (
-            restart_policy == "Always"
-            or (restart_policy == "OnFailure" and code != 0)
-            or container.restart_after_kill
-        )
+        if container.init:
+            # prober manager UpdatePodStatus: an init container that succeeded is ready
+            status["ready"] = not container.sidecar and code == 0
+            restarts = container.restart_after_kill or restarts_after_exit(
+                pod, container, code, runtime.finishing
+            )
+        else:
+            restart_policy = pod["spec"].get("restartPolicy", "Always")
+            restarts = (
+                restart_policy == "Always"
+                or (restart_policy == "OnFailure" and code != 0)
+                or container.restart_after_kill
+            )
         container.restart_after_kill = False
         if restarts and not runtime.terminating:
             container.start_pending = container.restart_pending = True
@@ -909,6 +978,8 @@ class Kubelet:
         self._update_phase(pod, runtime, restarting=restarts and not runtime.terminating)
         self._update_readiness(pod, runtime)
         self.ctx.api.touch(pod)
+        if runtime.init_containers:
+            self._after_init_pod_exit(pod, runtime, container, code)
 
     def _next_backoff(self, container, finished_ms: int) -> int:
         """How long the container waits before its restart (kuberuntime doBackOff with the
@@ -987,9 +1058,16 @@ class Kubelet:
             status.update({"hostIP": host_ip, "hostIPs": [{"ip": host_ip}]})
             status.setdefault("startTime", rfc3339(now))
             podutil.set_condition(pod, "PodReadyToStartContainers", "False", now)
-            podutil.set_condition(pod, "Initialized", "True", now)
+            waiting = "ContainerCreating"
+            if runtime.init_containers:
+                waiting = POD_INITIALIZING
+                status["initContainerStatuses"] = [
+                    self._waiting_status(c, waiting) for c in runtime.init_containers
+                ]
+            else:
+                podutil.set_condition(pod, "Initialized", "True", now)
             status["containerStatuses"] = [
-                self._waiting_status(c, "ContainerCreating") for c in runtime.containers
+                self._waiting_status(c, waiting) for c in runtime.containers
             ]
             self._update_readiness(pod, runtime)
             self.ctx.api.touch(pod)
@@ -1082,6 +1160,8 @@ class Kubelet:
             self._update_readiness(pod, runtime)
             self.ctx.api.touch(pod)
             self._schedule_probes(runtime, container)
+            if container.sidecar:
+                self._init_container_initialized(runtime, container)
             return
         if not ok:
             label = kind.capitalize()
@@ -1098,14 +1178,12 @@ class Kubelet:
                 # kuberuntime computePodActions: restarted unless restartPolicy is Never
                 # (shouldRestartOnFailure), and the message says so
                 restart = pod["spec"].get("restartPolicy", "Always") != "Never"
-                self._event(
-                    pod,
-                    NORMAL,
-                    "Killing",
-                    f"Container {container.name} failed {kind} probe"
-                    + (", will be restarted" if restart else ""),
-                    container.name,
+                message = f"Container {container.name} failed {kind} probe" + (
+                    ", will be restarted" if restart else ""
                 )
+                if container.sidecar:  # computeInitContainerActions: always restarted
+                    restart, message = True, f"Init container {container.name} failed {kind} probe"
+                self._event(pod, NORMAL, "Killing", message, container.name)
                 container.restart_after_kill = restart
                 self._kill_for_restart(pod, runtime, container, probe)
                 return
@@ -1219,11 +1297,17 @@ class Kubelet:
             podutil.set_condition(pod, "PodReadyToStartContainers", "False", now)
             podutil.set_condition(pod, "ContainersReady", "False", now, "PodCompleted")
             podutil.set_condition(pod, "Ready", "False", now, "PodCompleted")
+            if runtime.init_containers:
+                set_initialized_condition(pod, now)
             self._sort_conditions(pod)
             return
+        containers = runtime.containers
+        if runtime.init_containers:
+            set_initialized_condition(pod, now)
+            containers = runtime.sidecars + containers  # GenerateContainersReadyCondition
         unready = [
             c.name
-            for c in runtime.containers
+            for c in containers
             if not (c.ready and c.process is not None and c.reported_running)
         ]
         if unready:
@@ -1251,52 +1335,29 @@ class Kubelet:
         )
 
     def _update_phase(self, pod: dict, runtime: PodRuntime, restarting: bool = False) -> None:
-        """The kubelet's getPhase (pkg/kubelet/kubelet_pods.go), for regular containers.
-
-        A container waiting to restart after it ran counts as stopped, not waiting: a pod
-        in CrashLoopBackOff is Running even if no instance was ever seen running."""
+        """The kubelet's getPhase (pkg/kubelet/kubelet_pods.go, in kubelet_init)."""
         if pod["status"].get("phase") in podutil.TERMINAL_PHASES:
             return  # pods never leave a terminal phase
-        by_name = {s["name"]: s for s in pod["status"].get("containerStatuses") or ()}
-        running = waiting = stopped = succeeded = unknown = 0
-        for spec in pod["spec"].get("containers", []):
-            status = by_name.get(spec["name"])
-            state = (status or {}).get("state") or {}
-            if "running" in state:
-                running += 1
-            elif "terminated" in state:
-                stopped += 1
-                succeeded += state["terminated"].get("exitCode") == 0
-            elif "waiting" in state:
-                if ((status or {}).get("lastState") or {}).get("terminated"):
-                    stopped += 1
-                else:
-                    waiting += 1
-            else:
-                unknown += 1
-        policy = pod["spec"].get("restartPolicy", "Always")
-        if waiting:
-            phase = "Pending"
-        elif running and not unknown:
-            phase = "Running"
-        elif stopped and not unknown:
-            if policy == "Always":
-                phase = "Running"  # all containers are in the process of restarting
-            elif stopped == succeeded:
-                phase = "Succeeded"
-            elif policy == "Never":
-                phase = "Failed"
-            else:
-                phase = "Running"  # OnFailure: restarting the failed ones
-        else:
-            phase = "Pending"
-        if restarting and phase in podutil.TERMINAL_PHASES:
+        # HasAnyActiveRegularContainerStarted: the app containers' turn came in this sandbox
+        phase = get_phase(pod, runtime.next_init >= len(runtime.init_containers))
+        if phase in podutil.TERMINAL_PHASES and (
+            restarting or (runtime.sidecars and any(c.process for c in runtime.sidecars))
+        ):
             # the status manager keeps the old phase while containers may still run
-            # (couldHaveRunningContainers): a container about to restart is one of them
+            # (mergePodStatus, couldHaveRunningContainers): a container about to restart is
+            # one of them, and so is a sidecar not stopped yet
             return
         pod["status"]["phase"] = phase
         if phase in podutil.TERMINAL_PHASES:
             self.admitted.discard(runtime.uid)  # filterOutInactivePods
+            # A finished pod's sandbox is killed, the CNI plugin's DEL frees its IP; the
+            # status keeps podIP (a Job's completed pods would otherwise fill the range).
+            self._release_ip(runtime)
+
+    def _release_ip(self, runtime: PodRuntime) -> None:
+        if runtime.ip is not None and not runtime.ip_released:
+            self.network.release_pod_ip(self.node_name, runtime.ip)
+            runtime.ip_released = True
 
     # termination ---------------------------------------------------------------------
 
@@ -1305,25 +1366,28 @@ class Kubelet:
         runtime.terminating = True
         grace_ms = pod["metadata"].get("deletionGracePeriodSeconds", 30) * SECOND
         now = self.ctx.now_ms
-        for container in runtime.containers:
+        for container in runtime.all_containers:
             if container.process is None:
                 continue
             self._event(
                 pod, NORMAL, "Killing", f"Stopping container {container.name}", container.name
             )
-            container.process.terminate(now)
+            if not container.sidecar:  # sidecars wait for their turn (kubelet_init)
+                container.process.terminate(now)
         self._later(1, self._await_stop, runtime, now + grace_ms)
 
     def _await_stop(self, runtime: PodRuntime, deadline_ms: int) -> None:
         now = self.ctx.now_ms
         running = []
-        for container in runtime.containers:
+        for container in runtime.all_containers:
             process = container.process
             if process is None:
                 continue
             process.advance(now)
             if process.exit_code is None:
                 running.append(container)
+        if runtime.sidecars and running:
+            self._signal_next_sidecar(runtime, running)
         if not running:
             self._finish_termination(runtime)
             return
@@ -1340,7 +1404,8 @@ class Kubelet:
         self._forget(runtime.uid)
         if pod is None:
             return
-        self.network.release_pod_ip(self.node_name, pod["status"].get("podIP"))
+        if not runtime.ip_released:
+            self.network.release_pod_ip(self.node_name, pod["status"].get("podIP"))
         self.ctx.api.delete("Pod", runtime.namespace, runtime.name, grace_seconds=0)
 
     # status helpers -------------------------------------------------------------------
@@ -1362,10 +1427,18 @@ class Kubelet:
         for status in pod["status"].get("containerStatuses") or ():
             if status["name"] == name:
                 return status
+        for status in pod["status"].get("initContainerStatuses") or ():
+            if status["name"] == name:
+                return status
         return None
 
     def _replace_container_status(self, pod: dict, new_status: dict) -> None:
-        statuses = pod["status"].setdefault("containerStatuses", [])
+        field = (
+            "initContainerStatuses"
+            if _is_init_container(pod, new_status["name"])
+            else "containerStatuses"
+        )
+        statuses = pod["status"].setdefault(field, [])
         for index, status in enumerate(statuses):
             if status["name"] == new_status["name"]:
                 statuses[index] = new_status
@@ -1389,7 +1462,9 @@ class Kubelet:
         if runtime is None:
             return None
         running = [
-            c.process for c in runtime.containers if c.process is not None and c.reported_running
+            c.process
+            for c in runtime.all_containers
+            if c.process is not None and c.reported_running
         ]
         if not running:
             return None
@@ -1405,7 +1480,7 @@ class Kubelet:
         if runtime is None:
             return None
         now = self.ctx.now_ms
-        for container in runtime.containers:
+        for container in runtime.all_containers:
             process = container.process
             if (
                 process is not None
@@ -1422,9 +1497,9 @@ class Kubelet:
         if not self.powered:
             return None
         for runtime in self.pods.values():
-            if runtime.ip != ip:
+            if runtime.ip != ip or runtime.ip_released:
                 continue
-            for container in runtime.containers:
+            for container in runtime.all_containers:
                 process = container.process
                 if process is not None and process.exit_code is None:
                     answer = process.answer_http(port, path, now_ms, client)
@@ -1440,7 +1515,7 @@ class Kubelet:
         runtime = self.pods.get(pod["metadata"]["uid"])
         if runtime is None:
             return None
-        for container in runtime.containers:
+        for container in runtime.all_containers:
             if container.name == container_name:
                 process = container.previous_process if previous else container.last_process
                 return None if process is None else [line for _, line in process.logs()]
@@ -1453,6 +1528,12 @@ def _succeeded(status: dict | None) -> bool:
     if terminated is None:
         terminated = ((status or {}).get("lastState") or {}).get("terminated")
     return bool(terminated) and terminated.get("exitCode") == 0
+
+
+def _is_init_container(pod: dict, name: str) -> bool:
+    """Container names are unique across a pod's init and app containers."""
+    inits = pod["spec"].get("initContainers")
+    return bool(inits) and any(c["name"] == name for c in inits)
 
 
 def _internal_ip(node: dict) -> str:

@@ -6,10 +6,11 @@
   Secret values decoded.
 - `projected`: ConfigMap, Secret and downward API items and the service account token,
   as the `kube-api-access-*` volume every pod gets: `token`, `ca.crt`, `namespace`.
+- `downwardAPI`: the pod's fields, labels, annotations and resources, one file per item.
 - `persistentVolumeClaim`: the bound PersistentVolume's storage, which outlives the pod
   (storage.StorageState keeps its files; `claims` resolves it, see storage.ClaimMounter).
 - Other kinds (hostPath, ...) mount an empty directory: ClusterLab does not simulate their
-  storage yet.
+  storage yet. A hostPath of `type: File` mounts a file (kubelet_hostpath).
 
 A ConfigMap or Secret that is missing (and not `optional`) fails the mount: the pod stays
 ContainerCreating with FailedMount events (`MountVolume.SetUp failed for volume "x" :
@@ -17,7 +18,9 @@ configmap "y" not found`) and the kubelet tries again, backing off, until it app
 """
 
 from .admission import PROJECTED_TOKEN_SOURCES
-from .kubelet_env import source_data
+from .kubelet_env import container_resource, pod_field, source_data
+from .kubelet_hostpath import host_file_volume
+from .manifests.errors import go_quote
 from .runtime.filesystem import Volume
 
 # The operation executor's exponential back-off for a failed mount
@@ -53,10 +56,13 @@ def pod_volumes(pod: dict, store, shared: dict, claims=None) -> dict[str, Volume
                 volumes[name] = Volume(_files(store, "Secret", namespace, source))
             elif "projected" in spec:
                 volumes[name] = _projected(pod, store, namespace, spec["projected"], shared)
+            elif "downwardAPI" in spec:
+                volumes[name] = Volume(downward_api_files(pod, spec["downwardAPI"]))
             elif "persistentVolumeClaim" in spec and claims is not None:
                 volumes[name] = claims(pod, spec["persistentVolumeClaim"].get("claimName", ""))
             else:
-                volumes[name] = Volume()
+                host_file = "hostPath" in spec and host_file_volume(pod, store, spec["hostPath"])
+                volumes[name] = host_file or Volume()
         except UnprocessedVolume:
             raise
         except MountError as error:
@@ -107,11 +113,30 @@ def _projected(pod, store, namespace: str, spec: dict, shared: dict) -> Volume:
         elif "secret" in source:
             files.update(_files(store, "Secret", namespace, source["secret"]))
         elif "downwardAPI" in source:
-            for item in source["downwardAPI"].get("items") or ():
-                path = (item.get("fieldRef") or {}).get("fieldPath", "")
-                if path == "metadata.namespace":
-                    files[f"/{item.get('path', '')}"] = namespace
+            files.update(downward_api_files(pod, source["downwardAPI"]))
     volume = Volume(files)
     if token_only:
         shared[key] = volume
     return volume
+
+
+def downward_api_files(pod: dict, source: dict) -> dict[str, str]:
+    """One file per item (CollectData in pkg/volume/downwardapi): a field of the pod as
+    ExtractFieldPathAsString gives it, `metadata.labels` and `metadata.annotations` as
+    fieldpath.FormatMap writes them (`key="value"` lines, sorted by key), or a container's
+    resource over its divisor. Written when the volume is set up (later label changes are
+    not carried over)."""
+    files = {}
+    for item in source.get("items") or ():
+        path = (item.get("fieldRef") or {}).get("fieldPath")
+        if path in ("metadata.labels", "metadata.annotations"):
+            values = pod["metadata"].get(path.split(".")[1]) or {}
+            text = "\n".join(f"{key}={go_quote(values[key])}" for key in sorted(values))
+        elif path is not None:
+            text = pod_field(pod, path)
+        elif item.get("resourceFieldRef") is not None:
+            text = container_resource(item["resourceFieldRef"], pod, {})
+        else:
+            continue
+        files[f"/{item.get('path', '')}"] = text
+    return files

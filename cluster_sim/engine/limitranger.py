@@ -15,6 +15,8 @@ Container is 800m, but limit is 1500m`, or `[a, b]` for several.
 
 from . import errors
 from .defaults import qos_class
+from .manifests.errors import invalid_message
+from .manifests.pod import validate_resources
 from .quantity import Quantity
 from .quota import add as add_quantity
 from .quota import parse_list
@@ -43,6 +45,7 @@ class LimitRanger:
             changed |= _merge_defaults(obj, _container_defaults(limit_range))
         if changed:
             obj.setdefault("status", {})["qosClass"] = qos_class(obj["spec"])
+            _validate_defaulted(obj)
 
     def validate(self, obj: dict, old: dict | None, dry_run: bool) -> None:
         kind = obj["kind"]
@@ -101,6 +104,21 @@ def _merge_defaults(pod: dict, defaults: tuple[dict, dict]) -> bool:
         annotations = pod["metadata"].setdefault("annotations", {})
         annotations[ANNOTATION] = "LimitRanger plugin set: " + "; ".join(notes)
     return bool(notes)
+
+
+def _validate_defaulted(pod: dict) -> None:
+    """The registry validates the pod after mutating admission (ValidatePod), so a default
+    limit below the container's own request is a 422: `spec.containers[0].resources.requests:
+    Invalid value: "700m": must be less than or equal to cpu limit of 500m`
+    (/docs/concepts/policy/limit-range/#constraints-on-resource-limits-and-requests)."""
+    problems = []
+    for field in ("containers", "initContainers"):  # ValidatePodSpec's order
+        for index, container in enumerate(pod["spec"].get(field) or ()):
+            path = f"spec.{field}[{index}].resources"
+            problems += validate_resources(container.get("resources"), path)
+    if problems:
+        name = pod["metadata"].get("name") or pod["metadata"].get("generateName", "")
+        raise errors.invalid(invalid_message("Pod", name, problems))
 
 
 def _fill(resources: dict, kind: str, defaults: dict) -> list[str]:

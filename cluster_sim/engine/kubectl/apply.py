@@ -29,7 +29,7 @@ SIMULATED_OR_DATA = {
     "Job", "CronJob",
     "DaemonSet", "StatefulSet", "ControllerRevision",
     "PersistentVolume", "PersistentVolumeClaim", "StorageClass",
-    "ResourceQuota", "LimitRange",
+    "ResourceQuota", "LimitRange", "HorizontalPodAutoscaler",
 }  # fmt: skip
 
 

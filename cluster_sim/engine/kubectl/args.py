@@ -73,7 +73,7 @@ SIMULATED_FLAGS = {
     },
     "label": {"overwrite", "selector", "all", "dry-run", "record"},
     "annotate": {"overwrite", "selector", "all", "dry-run", "record"},
-    "logs": {"container", "previous", "tail", "follow"},
+    "logs": {"container", "previous", "tail", "follow", "selector"},
     "run": {
         "image", "port", "labels", "env", "restart", "command", "dry-run", "output",
         "image-pull-policy", "annotations", "privileged", "save-config",

@@ -39,6 +39,7 @@ from .get import (
     run_get,
 )
 from .kerrors import aggregate, check_err, from_api, plain
+from .logs_selector import logs_by_selector
 from .output import to_json, to_yaml
 from .resources import (
     NO_RESOURCES,
@@ -1554,6 +1555,8 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
 
     Simplification: `-f` prints what the container has logged so far and returns, since a
     script cannot stream."""
+    if inv.flag("selector"):  # -l: every matching pod's logs (kubectl/logs_selector.py)
+        return logs_by_selector(cluster, inv, _namespace(inv), _pod_log_lines)
     if not 1 <= len(inv.args) <= 2:
         raise UsageError(f"error: {LOGS_USAGE}\nSee 'kubectl logs -h' for help and examples")
     container_flag = inv.flag("container")
@@ -1587,6 +1590,13 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
         pod = sorted(pods, key=_logging_rank)[0]
         if len(pods) > 1:
             notes.append(f"Found {len(pods)} pods, using pod/{pod['metadata']['name']}")
+    pod_notes, lines = _pod_log_lines(cluster, inv, pod, wanted, tail)
+    return "\n".join([*notes, *pod_notes, *lines])
+
+
+def _pod_log_lines(cluster, inv: Invocation, pod: dict, wanted, tail: int):
+    """One pod's log request: (kubectl's notes on stderr, the log lines or the error)."""
+    notes: list[str] = []
     spec = pod["spec"]
     containers = [c["name"] for c in spec.get("containers") or ()]
     every = (
@@ -1606,10 +1616,10 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
                 )
     if not container:
         if not containers:
-            return (
+            return notes, [
                 "Error from server (BadRequest): a container name must be specified for pod "
                 f"{pod['metadata']['name']}"
-            )
+            ]
         container = containers[0]
         if len(every) > 1:  # podcmd.AllContainerNames
             names = (
@@ -1619,13 +1629,10 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
             )
             notes.append(f'Defaulted container "{container}" out of: {", ".join(names)}')
     if container not in every:  # the API server's pod log REST (ValidateContainer)
-        return "\n".join(
-            [
-                *notes,
-                f"Error from server (BadRequest): container {container} is not valid for pod "
-                f"{pod['metadata']['name']}",
-            ]
-        )
+        return notes, [
+            f"Error from server (BadRequest): container {container} is not valid for pod "
+            f"{pod['metadata']['name']}"
+        ]
     previous = bool(inv.flag("previous"))
     query = {
         "follow": bool(inv.flag("follow")),
@@ -1637,15 +1644,12 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
     except errors.ApiError as error:
         # StandardErrorMessage: a status without a reason is "Error from server: <message>"
         reason = f" ({error.reason})" if error.reason else ""
-        return "\n".join([*notes, f"Error from server{reason}: {error.message}"])
+        return notes, [f"Error from server{reason}: {error.message}"]
     if lines is None and previous:
-        return "\n".join(
-            [
-                *notes,
-                f'Error from server (BadRequest): previous terminated container "{container}" in '
-                f'pod "{pod["metadata"]["name"]}" not found',
-            ]
-        )
+        return notes, [
+            f'Error from server (BadRequest): previous terminated container "{container}" in '
+            f'pod "{pod["metadata"]["name"]}" not found'
+        ]
     if lines is None:
         status = next(
             (
@@ -1661,16 +1665,13 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
         )
         # the kubelet's validateContainerLogStatus words the two pull failures itself
         reason = WAITING_LOG_REASONS.get(reason, reason)
-        return "\n".join(
-            [
-                *notes,
-                f'Error from server (BadRequest): container "{container}" in pod '
-                f'"{pod["metadata"]["name"]}" is waiting to start: {reason}',
-            ]
-        )
+        return notes, [
+            f'Error from server (BadRequest): container "{container}" in pod '
+            f'"{pod["metadata"]["name"]}" is waiting to start: {reason}'
+        ]
     if tail >= 0:
         lines = lines[-tail:] if tail else []
-    return "\n".join([*notes, *lines])
+    return notes, lines
 
 
 def _logs_target(target: str):

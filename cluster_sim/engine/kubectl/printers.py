@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..quantity import Quantity
 from ..storage import access_modes_string, claim_class, is_default_class
 from ..timefmt import human_duration, parse_rfc3339
+from .access_printers import network_policy_cells, role_binding_cells, role_cells
 from .policy_printers import limitrange_cells, quota_cells
 from .table import render_table
 
@@ -885,6 +886,15 @@ TABLES: dict[str, TableSpec] = {
     ),
     "resourcequotas": TableSpec(_columns("NAME*,AGE,REQUEST,LIMIT"), quota_cells),
     "limitranges": TableSpec(_columns("NAME*,CREATED AT"), limitrange_cells),
+    "networkpolicies": TableSpec(_columns("NAME*,POD-SELECTOR,AGE"), network_policy_cells),
+    "roles": TableSpec(_columns("NAME*,CREATED AT"), role_cells),
+    "clusterroles": TableSpec(_columns("NAME*,CREATED AT"), role_cells),
+    "rolebindings": TableSpec(
+        _columns("NAME*,ROLE,AGE,USERS+,GROUPS+,SERVICEACCOUNTS+"), role_binding_cells
+    ),
+    "clusterrolebindings": TableSpec(
+        _columns("NAME*,ROLE,AGE,USERS+,GROUPS+,SERVICEACCOUNTS+"), role_binding_cells
+    ),
 }
 GENERIC_TABLE = TableSpec(_columns("NAME*,AGE"), _generic_cells)
 
@@ -932,6 +942,12 @@ ALIASES = {
     "resourcequota": "resourcequotas",
     "limits": "limitranges",
     "limitrange": "limitranges",
+    "netpol": "networkpolicies",
+    "networkpolicy": "networkpolicies",
+    "role": "roles",
+    "clusterrole": "clusterroles",
+    "rolebinding": "rolebindings",
+    "clusterrolebinding": "clusterrolebindings",
 }
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from . import apps
 from .catalogue import ImageInfo
+from .environment import Environment
 from .filesystem import Filesystem, FsError, Volume
 from .launcher import ContainerStartError, check_start, container_argv, exec_error, spawn
 from .network import Network, StubNetwork
@@ -105,8 +106,14 @@ class ContainerProcess:
         self.cpu_limit_millis = cpu_limit_millis
         jitter = private.randint(-info.startup_ms // 5, info.startup_ms // 5)
         self.ready_after_ms = max(0, info.startup_ms + jitter)
-        environ = {"PATH": DEFAULT_PATH, "HOSTNAME": hostname, **(env or {})}
-        environ.setdefault("HOME", "/root")
+        # the container's variables over the image's defaults, without copying them (a
+        # pod's Service variables are shared by every container of its namespace)
+        defaults = {"PATH": DEFAULT_PATH, "HOSTNAME": hostname, "HOME": "/root"}
+        environ = (
+            env.with_defaults(defaults)
+            if isinstance(env, Environment)
+            else Environment(dict(env or {}), None, defaults)
+        )
         self.fs = Filesystem(
             files={
                 **_base_files(info, hostname, pod_ip),

@@ -437,6 +437,8 @@ class Shell:
 
         name = argv[0]
         handler = builtins.BUILTINS.get(name)
+        if name == "[[" and self.flavour == "ash":  # BusyBox ash's bash-compatible test
+            handler = builtins.BUILTINS["["]
         if handler is not None:
             return (yield from handler(self, argv, io))
         kind = tools.lookup(self.ctx.info, name)

@@ -1,4 +1,5 @@
-"""`test EXPR` and `[ EXPR ]`, with POSIX's rules by argument count plus -a/-o."""
+"""`test EXPR`, `[ EXPR ]` and BusyBox ash's `[[ EXPR ]]`, with POSIX's rules by argument
+count plus -a/-o."""
 
 import re
 from collections.abc import Generator
@@ -27,6 +28,11 @@ def run_test(sh: Shell, argv: list[str], io: IO) -> Generator[Effect, None, int]
                 yield from sh.error(io, "[: missing ]")
             else:
                 yield from io.stderr.write(f"{sh.name}: missing ]\n")
+            return 2
+        args = args[:-1]
+    elif name == "[[":  # BusyBox test.c with BASH_TEST2: `[[ EXPR ]]` is test EXPR
+        if not args or args[-1] != "]]":
+            yield from io.stderr.write(f"{sh.name}: missing ]]\n")
             return 2
         args = args[:-1]
     if any(a in _FILE_OPS for a in args):

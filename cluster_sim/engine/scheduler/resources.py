@@ -9,17 +9,43 @@ DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 
 
 def pod_requests(spec: dict) -> dict[str, int]:
-    """Sum of app containers' requests, at least the largest init container's."""
+    """Sum of app containers' requests, at least the largest init container's.
+
+    Sidecars (init containers with restartPolicy Always) keep running: their requests add to
+    the app containers', and to those of every init container that starts after them
+    (AggregateContainerRequests in k8s.io/component-helpers/resource)."""
     total: dict[str, int] = {}
     for container in spec.get("containers", []):
         for name, value in ((container.get("resources") or {}).get("requests") or {}).items():
             total[name] = total.get(name, 0) + resource_amount(name, value)
-    for container in spec.get("initContainers", []):
-        for name, value in ((container.get("resources") or {}).get("requests") or {}).items():
-            total[name] = max(total.get(name, 0), resource_amount(name, value))
+    inits = spec.get("initContainers")
+    if inits:
+        _add_init_requests(total, inits)
     for name, value in (spec.get("overhead") or {}).items():
         total[name] = total.get(name, 0) + resource_amount(name, value)
     return total
+
+
+def _add_init_requests(total: dict[str, int], inits: list[dict]) -> None:
+    sidecars: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    for container in inits:
+        requests = {
+            name: resource_amount(name, value)
+            for name, value in ((container.get("resources") or {}).get("requests") or {}).items()
+        }
+        if container.get("restartPolicy") == "Always":
+            for name, amount in requests.items():
+                total[name] = total.get(name, 0) + amount
+                sidecars[name] = sidecars.get(name, 0) + amount
+            requests = dict(sidecars)
+        else:
+            for name, amount in sidecars.items():
+                requests[name] = requests.get(name, 0) + amount
+        for name, amount in requests.items():
+            peak[name] = max(peak.get(name, 0), amount)
+    for name, amount in peak.items():
+        total[name] = max(total.get(name, 0), amount)
 
 
 def pod_nonzero_requests(spec: dict) -> tuple[int, int]:
