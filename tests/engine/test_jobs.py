@@ -8,6 +8,8 @@ Failed), reasons and event wording follow pkg/controller/job/job_controller.go (
 the defaults SetDefaults_Job and the Job strategy's generateSelector.
 """
 
+import re
+
 import yaml
 
 from cluster_sim.engine.cluster import Cluster
@@ -337,3 +339,53 @@ def test_deleting_a_job_deletes_its_pods():
     )
     runner.run_line("sim advance 60s")
     assert not job_pods(runner, "gone")
+
+
+def test_pod_failure_policy_fails_the_job_or_ignores_the_failure():
+    """kubernetes.io/docs/tasks/job/pod-failure-policy/ and matchPodFailurePolicy
+    (pkg/controller/job/pod_failure_policy.go): FailJob ends the Job at the first matching
+    exit code with reason PodFailurePolicy; Ignore leaves the failure out of backoffLimit."""
+    runner = ScriptRunner(Cluster(seed=5))
+    runner.run_line("sim node add --count 2 --prefix node-")
+    template = """apiVersion: batch/v1
+kind: Job
+metadata: {{name: {name}}}
+spec:
+  completions: 2
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+    - action: {action}
+      onExitCodes: {{operator: In, values: [3]}}
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+        command: ["sh", "-c", "sleep 5; exit 3"]
+"""
+    runner.run_line("kubectl apply -f -", template.format(name="fail", action="FailJob"))
+    runner.run_line("sim advance 30s")
+    job = runner.cluster.store.get("Job", "default", "fail")
+    failed = [c for c in job["status"]["conditions"] if c["type"] == "Failed"]
+    assert failed and failed[0]["reason"] == "PodFailurePolicy"
+    assert re.fullmatch(
+        r"Container main for pod default/fail-\w{5} failed with exit code 3 "
+        r"matching FailJob rule at index 0",
+        failed[0]["message"],
+    )
+    runner.run_line("kubectl apply -f -", template.format(name="ignore", action="Ignore"))
+    runner.run_line("sim advance 40s")
+    job = runner.cluster.store.get("Job", "default", "ignore")
+    status = job["status"]
+    # backoffLimit 0, yet the Job runs on: ignored failures are not counted, pods replaced
+    assert "failed" not in status and not any(
+        c["type"] == "Failed" for c in status.get("conditions") or ()
+    )
+    pods = [
+        p
+        for p in runner.cluster.store.list("Pod", "default")
+        if p["metadata"]["name"].startswith("ignore-")
+    ]
+    assert len(pods) > 2

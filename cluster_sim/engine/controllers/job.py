@@ -17,8 +17,11 @@ Timing as upstream: a Job event syncs at once, a pod event after syncJobBatchPer
 a failed pod delays its replacement by 10 s, doubling per further failure, capped at 10 min
 (DefaultJobPodFailureBackOff, MaxJobPodFailureBackOff).
 
-Simplified: no podFailurePolicy, successPolicy or backoffLimitPerIndex (the fields are
-stored, not acted on); orphan pods matching a Job's selector are not adopted.
+A podFailurePolicy (pod_failure_policy.py) can fail the Job on a failed pod's exit code or
+condition, or leave the failure uncounted.
+
+Simplified: no successPolicy or backoffLimitPerIndex (the fields are stored, not acted
+on); orphan pods matching a Job's selector are not adopted.
 """
 
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from ..events import NORMAL, WARNING
 from ..jsoncopy import clone
 from ..timefmt import MINUTE, SECOND, parse_rfc3339, rfc3339
 from . import job_util as ju
+from . import pod_failure_policy
 from .base import Controller, controller_ref, owner_reference
 from .replicaset import rank_for_deletion
 
@@ -212,6 +216,17 @@ class _Sync:
             for p in uncounted
             if ju.is_pod_failed(p, job) and self.valid_index(ju.completion_index(p))
         ]
+        self.ignored: set[str] = set()
+        self.policy_failure: str | None = None
+        policy = spec.get("podFailurePolicy")
+        if policy:  # getNewFinishedPods with matchPodFailurePolicy
+            for pod in new_failed:
+                message, counts, _ = pod_failure_policy.match(policy, pod)
+                if message is not None and self.policy_failure is None:
+                    self.policy_failure = message
+                if not counts:
+                    self.ignored.add(pod["metadata"]["uid"])
+            new_failed = [p for p in new_failed if p["metadata"]["uid"] not in self.ignored]
         vanished = [v for v in self.vanished.values() if self.valid_index(v.index)]
         succeeded = (
             status.get("succeeded", 0)
@@ -274,6 +289,8 @@ class _Sync:
         target = self._condition("FailureTarget")
         if target is not None:
             return ("FailureTarget", target.get("reason", ""), target.get("message", ""))
+        if self.policy_failure is not None:
+            return ("FailureTarget", "PodFailurePolicy", self.policy_failure)
         if failed > self.spec.get("backoffLimit", 6) or self._past_backoff_limit_on_failure():
             return ("FailureTarget", *BACKOFF_LIMIT_EXCEEDED)
         deadline = self.spec.get("activeDeadlineSeconds")
@@ -481,7 +498,11 @@ class _Sync:
                 continue
             if phase == "Succeeded":
                 succeeded += 1
-            elif (pod_failed or failing) and self.valid_index(ju.completion_index(pod)):
+            elif (
+                (pod_failed or failing)
+                and self.valid_index(ju.completion_index(pod))
+                and pod["metadata"]["uid"] not in self.ignored
+            ):
                 failed += 1
             self._remove_finalizer(pod)
             vanished_later.pop(pod["metadata"]["uid"], None)
