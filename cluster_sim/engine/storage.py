@@ -364,3 +364,16 @@ def _disk_key(volume: dict, node_name: str) -> tuple:
     if "nfs" in spec:
         return ("nfs", spec["nfs"].get("server", ""), spec["nfs"].get("path", ""))
     return ("volume", volume["metadata"]["name"], volume["metadata"].get("uid", ""))
+
+
+def claim_reference(claim: dict) -> dict:
+    """ref.GetReference for a claim: what a volume's claimRef holds."""
+    meta = claim["metadata"]
+    return {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "name": meta["name"],
+        "namespace": meta["namespace"],
+        "resourceVersion": meta.get("resourceVersion", ""),
+        "uid": meta["uid"],
+    }

@@ -283,3 +283,26 @@ def _ready_pod(name, cpu):
         "spec": {"containers": [{"name": "app", "resources": {"requests": {"cpu": cpu}}}]},
         "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]},
     }
+
+
+def test_metrics_without_a_simulated_source_say_so(tmp_path):
+    """Pods, Object, External and ContainerResource metrics need an adapter ClusterLab does
+    not simulate: the HPA reports it as upstream reports a metric it cannot get."""
+    pods_metric = HPA.replace(
+        """  - type: Resource
+    resource:
+      name: cpu
+      target: {type: Utilization, averageUtilization: 50}
+""",
+        """  - type: Pods
+    pods:
+      metric: {name: packets-per-second}
+      target: {type: AverageValue, averageValue: 1k}
+""",
+    )
+    runner = _runner(tmp_path, hpa=pods_metric)
+    runner.run_line("sim advance 20s")
+    conditions = _conditions(_hpa(runner))
+    assert conditions["ScalingActive"] == ("False", "InvalidMetricSourceType")
+    described = runner.run_line("kubectl describe hpa php-apache")
+    assert "ClusterLab simulates Resource metrics only; Pods metrics have no source" in described

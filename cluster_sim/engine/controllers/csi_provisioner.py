@@ -18,11 +18,11 @@ from ..storage import (
     PROVISIONER,
     PROVISIONER_FINALIZER,
     claim_class,
+    claim_reference,
     is_delay_binding,
 )
 from ..timefmt import EPOCH, SECOND
 from .base import Controller
-from .persistentvolume import claim_reference
 
 CREATE_VOLUME_MS = 1 * SECOND
 DELETE_VOLUME_MS = 1 * SECOND

@@ -220,11 +220,11 @@ class HorizontalPodAutoscalerController(Controller):
 
     def _resource_metric(self, metric: dict, current: int, pods, status: dict):
         kind = metric.get("type")
-        if kind not in ("Resource", "ContainerResource"):
+        if kind != "Resource":
             raise MetricError(
-                f"ClusterLab simulates resource metrics only; {kind} metrics have no source"
+                f"ClusterLab simulates Resource metrics only; {kind} metrics have no source"
             )
-        source = metric.get("resource") or metric.get("containerResource") or {}
+        source = metric.get("resource") or {}
         resource = source.get("name", "cpu")
         target = source.get("target") or {}
         usage = {}
@@ -232,39 +232,23 @@ class HorizontalPodAutoscalerController(Controller):
             used = self._pod_usage(pod)
             if used is not None:
                 usage[pod["metadata"]["name"]] = used[0] if resource == "cpu" else used[1] * 1000
-        if target.get("type") == "Utilization":
-            wanted = target.get("averageUtilization")
-            try:
-                proposal = resource_replicas(current, pods, usage, resource, wanted, None)
-            except MetricError as error:
-                raise MetricError(f"failed to get {resource} utilization: {error}") from None
-            status.update(
-                {
-                    "type": kind,
-                    "resource": {
-                        "name": resource,
-                        "current": {
-                            "averageUtilization": proposal.utilization,
-                            "averageValue": _milli_quantity(resource, proposal.average_milli),
-                        },
-                    },
-                }
-            )
-            return proposal.replicas, f"{resource} resource utilization (percentage of request)"
-        wanted_milli = resource_amount(resource, target.get("averageValue", "0"))
-        try:
-            proposal = resource_replicas(current, pods, usage, resource, None, max(wanted_milli, 1))
-        except MetricError as error:
-            raise MetricError(f"failed to get {resource} usage: {error}") from None
-        status.update(
-            {
-                "type": kind,
-                "resource": {
-                    "name": resource,
-                    "current": {"averageValue": _milli_quantity(resource, proposal.average_milli)},
-                },
-            }
+        utilization = (
+            target.get("averageUtilization") if target.get("type") == "Utilization" else None
         )
+        average = None
+        if utilization is None:
+            average = max(resource_amount(resource, target.get("averageValue", "0")), 1)
+        try:
+            proposal = resource_replicas(current, pods, usage, resource, utilization, average)
+        except MetricError as error:
+            what = "utilization" if utilization is not None else "usage"
+            raise MetricError(f"failed to get {resource} {what}: {error}") from None
+        now = {"averageValue": _milli_quantity(resource, proposal.average_milli)}
+        if utilization is not None:
+            now = {"averageUtilization": proposal.utilization, **now}
+        status.update({"type": kind, "resource": {"name": resource, "current": now}})
+        if utilization is not None:
+            return proposal.replicas, f"{resource} resource utilization (percentage of request)"
         return proposal.replicas, f"{resource} resource"
 
     # --- normalization ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ..storage import (
     ANN_STORAGE_PROVISIONER,
     capacity_bytes,
     claim_class,
+    claim_reference,
     default_class,
     is_delay_binding,
     requested_bytes,
@@ -468,19 +469,6 @@ class PersistentVolumeController(Controller):
 
     def _event(self, obj: dict, event_type: str, reason: str, message: str) -> None:
         self.ctx.events.record(obj, event_type, reason, message, component=COMPONENT)
-
-
-def claim_reference(claim: dict) -> dict:
-    """ref.GetReference for a claim: what a volume's claimRef holds."""
-    meta = claim["metadata"]
-    return {
-        "apiVersion": "v1",
-        "kind": "PersistentVolumeClaim",
-        "name": meta["name"],
-        "namespace": meta["namespace"],
-        "resourceVersion": meta.get("resourceVersion", ""),
-        "uid": meta["uid"],
-    }
 
 
 def _bound_to(volume: dict, claim: dict) -> bool:

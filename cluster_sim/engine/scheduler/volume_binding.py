@@ -20,6 +20,7 @@ from ..storage import (
     TERMINAL_PHASES,
     capacity_bytes,
     claim_class,
+    claim_reference,
     is_bound,
     is_delay_binding,
     pod_claim_names,
@@ -162,15 +163,7 @@ class VolumeBinding:
         for claim in state.data.get("delayed_claims", ()):
             volume = self.find_volume(claim, labels, node.name)
             if volume is not None:
-                meta = claim["metadata"]
-                volume["spec"]["claimRef"] = {
-                    "apiVersion": "v1",
-                    "kind": "PersistentVolumeClaim",
-                    "name": meta["name"],
-                    "namespace": meta["namespace"],
-                    "resourceVersion": meta.get("resourceVersion", ""),
-                    "uid": meta["uid"],
-                }
+                volume["spec"]["claimRef"] = claim_reference(claim)
                 volume["metadata"].setdefault("annotations", {})[ANN_BOUND_BY_CONTROLLER] = "yes"
                 api.touch(volume)
             else:
