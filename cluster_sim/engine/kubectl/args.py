@@ -78,6 +78,11 @@ SIMULATED_FLAGS = {
         "image", "port", "labels", "env", "restart", "command", "dry-run", "output",
         "image-pull-policy", "annotations", "privileged", "save-config",
     },
+    "expose": {
+        "port", "target-port", "protocol", "name", "type", "selector", "labels", "cluster-ip",
+        "external-ip", "load-balancer-ip", "session-affinity", "dry-run", "output", "filename",
+        "recursive",
+    },
     "autoscale": {"min", "max", "cpu-percent", "cpu", "memory", "name", "dry-run", "output"},
     "top node": set(),
     "top pod": {"all-namespaces"},

@@ -1722,7 +1722,8 @@ def _logging_rank(pod: dict):
     )
 
 
-from .autoscale import autoscale  # noqa: E402  (it uses the helpers above)
+from .autoscale import autoscale  # noqa: E402  (these use the helpers above)
+from .expose import expose  # noqa: E402
 
 VERBS = {
     "run": run,
@@ -1742,4 +1743,5 @@ VERBS = {
     "logs": logs,
     "top": run_top,
     "autoscale": autoscale,
+    "expose": expose,
 }
