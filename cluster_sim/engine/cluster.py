@@ -328,6 +328,23 @@ class Cluster:
         cpu, memory = self.traffic.pod_usage(pod["metadata"]["uid"])  # what requests add
         return usage[0] + cpu, usage[1] + memory
 
+    def exec_in(self, pod: dict, container: str, argv: list[str]):
+        """Run a command in a running container (kubectl exec): its ExecResult, or None when
+        the container is not running on a live node. The clock moves on by the time the
+        command took, as kubectl waits for it."""
+        node_name = pod["spec"].get("nodeName")
+        kubelet = self.kubelets.get(node_name) if node_name else None
+        if kubelet is None or not kubelet.powered:
+            return None
+        runtime = kubelet.pods.get(pod["metadata"]["uid"])
+        for candidate in runtime.all_containers if runtime is not None else ():
+            process = candidate.process
+            if candidate.name == container and process is not None and process.exit_code is None:
+                result = process.exec(argv, self.now_ms)
+                self.advance(result.duration_ms)
+                return result
+        return None
+
     def node_lease(self, node_name: str) -> dict | None:
         """The node's Lease in kube-node-lease, renewTime as of now (None if no kubelet runs
         there): kubectl describe node reads it for its Lease section."""

@@ -781,8 +781,8 @@ def test_parent_commands_and_help_print_the_real_help_text():
         "\tset\n\tget\n\tdelete\n\tdescribe\n\tcp\n\tdebug"
     )
     # kubectl commands the simulation does not have, and flags it does not act on, say so
-    assert runner.run_line("kubectl exec -it web -- sh") == (
-        'error: ClusterLab does not simulate "kubectl exec" yet'
+    assert runner.run_line("kubectl attach web") == (
+        'error: ClusterLab does not simulate "kubectl attach" yet'
     )
     assert runner.run_line("kubectl get pods --sort-by=.metadata.name") == (
         'error: ClusterLab does not simulate "kubectl get --sort-by" yet'

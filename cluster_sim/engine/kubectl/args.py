@@ -78,6 +78,7 @@ SIMULATED_FLAGS = {
         "image", "port", "labels", "env", "restart", "command", "dry-run", "output",
         "image-pull-policy", "annotations", "privileged", "save-config",
     },
+    "exec": {"container", "stdin", "tty", "quiet"},
     "expose": {
         "port", "target-port", "protocol", "name", "type", "selector", "labels", "cluster-ip",
         "external-ip", "load-balancer-ip", "session-affinity", "dry-run", "output", "filename",

@@ -1596,38 +1596,18 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
 
 def _pod_log_lines(cluster, inv: Invocation, pod: dict, wanted, tail: int):
     """One pod's log request: (kubectl's notes on stderr, the log lines or the error)."""
-    notes: list[str] = []
+    notes, container = default_container(pod, wanted)
+    if container is None:
+        return notes, [
+            "Error from server (BadRequest): a container name must be specified for pod "
+            f"{pod['metadata']['name']}"
+        ]
     spec = pod["spec"]
-    containers = [c["name"] for c in spec.get("containers") or ()]
     every = (
-        containers
+        [c["name"] for c in spec.get("containers") or ()]
         + [c["name"] for c in spec.get("initContainers") or ()]
         + [c["name"] for c in spec.get("ephemeralContainers") or ()]
     )
-    container = wanted
-    if not container:
-        default = (pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
-        if default:
-            if default in every:
-                container = default
-            else:
-                notes.append(
-                    f'Default container name "{default}" not found in pod {pod["metadata"]["name"]}'
-                )
-    if not container:
-        if not containers:
-            return notes, [
-                "Error from server (BadRequest): a container name must be specified for pod "
-                f"{pod['metadata']['name']}"
-            ]
-        container = containers[0]
-        if len(every) > 1:  # podcmd.AllContainerNames
-            names = (
-                containers
-                + [f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or ()]
-                + [f"{c['name']} (init)" for c in spec.get("initContainers") or ()]
-            )
-            notes.append(f'Defaulted container "{container}" out of: {", ".join(names)}')
     if container not in every:  # the API server's pod log REST (ValidateContainer)
         return notes, [
             f"Error from server (BadRequest): container {container} is not valid for pod "
@@ -1672,6 +1652,42 @@ def _pod_log_lines(cluster, inv: Invocation, pod: dict, wanted, tail: int):
     if tail >= 0:
         lines = lines[-tail:] if tail else []
     return notes, lines
+
+
+def default_container(pod: dict, wanted: str | None) -> tuple[list[str], str | None]:
+    """podcmd.FindOrDefaultContainerByName: the container asked for, else the
+    kubectl.kubernetes.io/default-container annotation's, else the first, saying so when
+    the pod has others; (kubectl's notes, the name or None when the pod has none)."""
+    notes: list[str] = []
+    spec = pod["spec"]
+    containers = [c["name"] for c in spec.get("containers") or ()]
+    every = (
+        containers
+        + [c["name"] for c in spec.get("initContainers") or ()]
+        + [c["name"] for c in spec.get("ephemeralContainers") or ()]
+    )
+    container = wanted
+    if not container:
+        default = (pod["metadata"].get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+        if default:
+            if default in every:
+                container = default
+            else:
+                notes.append(
+                    f'Default container name "{default}" not found in pod {pod["metadata"]["name"]}'
+                )
+    if not container:
+        if not containers:
+            return notes, None
+        container = containers[0]
+        if len(every) > 1:  # podcmd.AllContainerNames
+            names = (
+                containers
+                + [f"{c['name']} (ephem)" for c in spec.get("ephemeralContainers") or ()]
+                + [f"{c['name']} (init)" for c in spec.get("initContainers") or ()]
+            )
+            notes.append(f'Defaulted container "{container}" out of: {", ".join(names)}')
+    return notes, container
 
 
 def _logs_target(target: str):
@@ -1723,6 +1739,7 @@ def _logging_rank(pod: dict):
 
 
 from .autoscale import autoscale  # noqa: E402  (these use the helpers above)
+from .exec_cmd import run_exec  # noqa: E402
 from .expose import expose  # noqa: E402
 
 VERBS = {
@@ -1744,4 +1761,5 @@ VERBS = {
     "top": run_top,
     "autoscale": autoscale,
     "expose": expose,
+    "exec": run_exec,
 }
