@@ -7,13 +7,15 @@ Five fields (minute, hour, day of month, month, day of week) of lists, ranges, s
 day matches either (cron's rule); when one is `*` both must match. Error texts are the
 library's, which the controller and validation quote.
 
-Time zones: only UTC is simulated (a `TZ=UTC` / `CRON_TZ=UTC` prefix or `timeZone: UTC`
-is accepted, any other zone is reported as unknown).
+Time zones: a schedule is read on the wall clock of its zone (the CronJob's `timeZone`,
+or a `CRON_TZ=`/`TZ=` prefix), any IANA zone (zoneinfo, the tzdata package as a fallback),
+daylight saving included; without one, UTC (the simulated controller manager's zone).
 """
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC_NAMES = ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu")
 MONTHS = {
@@ -60,11 +62,18 @@ class SpecSchedule:
     dom: Field
     month: Field
     dow: Field
+    zone: tzinfo = UTC
 
     def next(self, after: datetime) -> datetime | None:
-        """The first matching minute strictly after `after` (SpecSchedule.Next), None if
-        none comes within five years."""
-        t = after.astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        """The first matching minute strictly after `after` (SpecSchedule.Next), on the
+        zone's wall clock; None if none comes within five years. UTC out."""
+        found = self._next_local(after.astimezone(self.zone).replace(tzinfo=None))
+        if found is None:
+            return None
+        return found.replace(tzinfo=self.zone).astimezone(UTC)
+
+    def _next_local(self, after: datetime) -> datetime | None:
+        t = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
         limit = t.year + YEARS_SEARCHED
         while t.year <= limit:
             if t.month not in self.month.values:
@@ -100,29 +109,46 @@ class EverySchedule:
         return after.replace(microsecond=0) + timedelta(seconds=self.seconds)
 
 
-def parse_standard(spec: str):
-    """cron.ParseStandard: a SpecSchedule or an EverySchedule, or CronError."""
+def parse_standard(spec: str, zone: tzinfo | None = None):
+    """cron.ParseStandard: a SpecSchedule or an EverySchedule, or CronError. `zone`: the
+    CronJob's timeZone (the controller prefixes CRON_TZ=<zone>); a prefix in the
+    schedule itself wins, as it would in the text the controller parses."""
     if not spec:
         raise CronError("empty spec string")
     if spec.startswith("TZ=") or spec.startswith("CRON_TZ="):
         space = spec.find(" ")
-        zone = spec[spec.index("=") + 1 : space if space >= 0 else len(spec)]
-        check_time_zone(zone, f"provided bad location {zone}: ")
+        name = spec[spec.index("=") + 1 : space if space >= 0 else len(spec)]
+        zone = load_time_zone(name, f"provided bad location {name}: ")
         spec = spec[space:].strip() if space >= 0 else ""
     if spec.startswith("@"):
-        return _descriptor(spec)
-    fields = spec.split()
-    if len(fields) != 5:
-        raise CronError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
-    parsed = [_field(text, bounds) for text, bounds in zip(fields, _BOUNDS, strict=True)]
-    return SpecSchedule(*parsed)
+        schedule = _descriptor(spec)
+    else:
+        fields = spec.split()
+        if len(fields) != 5:
+            raise CronError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
+        schedule = SpecSchedule(
+            *[_field(text, bounds) for text, bounds in zip(fields, _BOUNDS, strict=True)]
+        )
+    if zone is not None and isinstance(schedule, SpecSchedule):
+        schedule = replace(schedule, zone=zone)
+    return schedule
+
+
+def load_time_zone(name: str, prefix: str = "") -> tzinfo:
+    """time.LoadLocation: "" and UTC are UTC; Local is the controller manager's zone,
+    UTC here; anything else must be an IANA zone name."""
+    if name in ("", "Local", *UTC_NAMES):
+        return UTC
+    try:
+        if name.startswith("/") or ".." in name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CronError(f"{prefix}unknown time zone {name}") from None
 
 
 def check_time_zone(zone: str, prefix: str = "") -> None:
-    """time.LoadLocation for the zones the simulation knows: "" (UTC), Local and UTC."""
-    if zone in ("", "Local", *UTC_NAMES):
-        return
-    raise CronError(f"{prefix}unknown time zone {zone}")
+    load_time_zone(zone, prefix)
 
 
 def _descriptor(spec: str):

@@ -340,3 +340,45 @@ def test_schedules_are_validated_as_the_api_server_does():
     assert runner.run_line('kubectl create cronjob ok --image=busybox --schedule="@every 1h"') == (
         "cronjob.batch/ok created"
     )
+
+
+def test_a_time_zone_moves_the_schedule_to_its_wall_clock():
+    """kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones: spec.timeZone
+    takes any IANA zone; `0 9 * * *` in America/New_York fires at 14:00 UTC in January.
+    validateTimeZone refuses an unknown zone and Local."""
+    runner = ScriptRunner(Cluster(seed=2))
+    runner.run_line("sim node add node-1")
+    manifest = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: morning}
+spec:
+  schedule: "0 9 * * *"
+  timeZone: %s
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: hello, image: busybox:1.36, command: ["date"]}]
+"""
+    assert runner.run_line("kubectl apply -f -", manifest % "America/New_York") == (
+        "cronjob.batch/morning created"
+    )
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the simulated clock's first instant
+    fires = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+    hours = int((fires - start).total_seconds() // 3600)
+    runner.run_line(f"sim advance {hours}h")
+    assert runner.cluster.store.list("Job", "default") == []
+    runner.run_line("sim advance 1m")
+    jobs = runner.cluster.store.list("Job", "default")
+    minutes = int(fires.timestamp() // 60)
+    assert [j["metadata"]["name"] for j in jobs] == [f"morning-{minutes}"]
+    assert runner.run_line(
+        "kubectl apply -f -", manifest.replace("morning", "bad") % "Mars/Olympus"
+    ) == (
+        'The CronJob "bad" is invalid: spec.timeZone: Invalid value: "Mars/Olympus": '
+        "unknown time zone Mars/Olympus"
+    )
+    assert "timeZone must be an explicit time zone" in runner.run_line(
+        "kubectl apply -f -", manifest.replace("morning", "local") % "Local"
+    )

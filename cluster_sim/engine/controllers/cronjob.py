@@ -5,14 +5,14 @@ history limits, notices Jobs that finished or went missing, and, when a schedule
 come, creates the Job `<cronjob>-<scheduled time in minutes since the Unix epoch>` (after
 applying concurrencyPolicy and startingDeadlineSeconds). Then it books its own next sync
 at the next scheduled time plus 100 ms (nextScheduleTimeDuration) on the simulated clock:
-no periodic scan. Schedules are parsed by cron.py (robfig/cron's ParseStandard); only the
-UTC time zone is simulated.
+no periodic scan. Schedules are parsed by cron.py (robfig/cron's ParseStandard) and read
+on the wall clock of spec.timeZone (UTC when unset).
 """
 
 from datetime import datetime, timedelta
 
 from .. import errors
-from ..cron import CronError, check_time_zone, parse_standard
+from ..cron import CronError, load_time_zone, parse_standard
 from ..events import NORMAL, WARNING
 from ..jsoncopy import clone
 from ..timefmt import EPOCH, describe_time, parse_rfc3339, rfc3339, to_datetime
@@ -175,9 +175,10 @@ class _CronSync:
         if cronjob["metadata"].get("deletionTimestamp"):
             return None
         zone = self.spec.get("timeZone")
+        location = None
         if zone is not None:
             try:
-                check_time_zone(zone)
+                location = load_time_zone(zone)
             except CronError as error:
                 self.c.event(
                     cronjob, WARNING, "UnknownTimeZone", f'invalid timeZone: "{zone}": {error}'
@@ -196,7 +197,7 @@ class _CronSync:
                 "more details",
             )
         try:
-            self.schedule = parse_standard(schedule_text)
+            self.schedule = parse_standard(schedule_text, location)
         except CronError as error:
             self.c.event(
                 cronjob,

@@ -7,7 +7,7 @@ ValidatePodTemplateSpecForReplicaSet) and pkg/apis/batch/validation/validation.g
 
 import re
 
-from ..cron import CronError, parse_standard
+from ..cron import CronError, load_time_zone, parse_standard
 from . import meta, names
 from .errors import FieldError, forbidden, invalid, not_supported, required
 from .pod import validate_pod_spec
@@ -263,6 +263,29 @@ def cron_schedule_problems(schedule: str) -> list[str]:
     return problems
 
 
+def _time_zone(zone) -> list[FieldError]:
+    """validateTimeZone (pkg/apis/batch/validation)."""
+    if zone is None:
+        return []
+    if zone == "":
+        return [invalid("spec.timeZone", zone, "timeZone must be nil or non-empty string")]
+    errs = []
+    if zone.lower() == "local":
+        errs.append(
+            invalid(
+                "spec.timeZone",
+                zone,
+                "timeZone must be an explicit time zone as defined in "
+                "https://www.iana.org/time-zones",
+            )
+        )
+    try:
+        load_time_zone(zone)
+    except CronError as error:
+        errs.append(invalid("spec.timeZone", zone, str(error)))
+    return errs
+
+
 def validate_cronjob(obj) -> list[FieldError]:
     spec = obj.get("spec") or {}
     errs = []
@@ -278,6 +301,7 @@ def validate_cronjob(obj) -> list[FieldError]:
     policy = spec.get("concurrencyPolicy") or "Allow"
     if policy not in ("Allow", "Forbid", "Replace"):
         errs.append(not_supported("spec.concurrencyPolicy", policy, ["Allow", "Forbid", "Replace"]))
+    errs += _time_zone(spec.get("timeZone"))
     job_template = spec.get("jobTemplate") or {}
     errs += meta.validate_template_meta(job_template.get("metadata"), "spec.jobTemplate.metadata")
     errs += validate_job_spec(job_template.get("spec"), "spec.jobTemplate.spec")
