@@ -65,6 +65,10 @@ SIMULATED_FLAGS = {
     "rollout pause": {"selector"},
     "rollout resume": {"selector"},
     "set image": {"dry-run", "record"},
+    "set resources": {
+        "limits", "requests", "containers", "all", "selector", "dry-run", "record", "filename",
+        "recursive",
+    },
     "cordon": {"dry-run", "selector"},
     "uncordon": {"dry-run", "selector"},
     "drain": {

@@ -1741,6 +1741,7 @@ def _logging_rank(pod: dict):
 from .autoscale import autoscale  # noqa: E402  (these use the helpers above)
 from .exec_cmd import run_exec  # noqa: E402
 from .expose import expose  # noqa: E402
+from .set_resources import set_resources  # noqa: E402
 
 VERBS = {
     "run": run,
@@ -1750,7 +1751,9 @@ VERBS = {
     "get": run_get,
     "describe": describe,
     "scale": scale,
-    "set": set_image,
+    "set": lambda cluster, inv, read_file=None: (
+        set_resources if inv.path == "set resources" else set_image
+    )(cluster, inv, read_file),
     "rollout": rollout,
     "cordon": cordon,
     "uncordon": uncordon,
