@@ -156,10 +156,41 @@ def manifests(draw) -> str:
     documents = []
     for _ in range(draw(st.integers(1, 3))):
         document = {
-            "apiVersion": draw(st.sampled_from(["v1", "apps/v1", "batch/v1", "x/y/z", 5, None])),
+            "apiVersion": draw(
+                st.sampled_from(
+                    [
+                        "v1",
+                        "apps/v1",
+                        "batch/v1",
+                        "autoscaling/v2",
+                        "autoscaling/v1",
+                        "x/y/z",
+                        5,
+                        None,
+                    ]
+                )
+            ),
             "kind": draw(
                 st.sampled_from(
-                    ["Pod", "Deployment", "Service", "ConfigMap", "List", "Node", "Nope", 7]
+                    [
+                        "Pod",
+                        "Deployment",
+                        "Service",
+                        "ConfigMap",
+                        "List",
+                        "Node",
+                        "Nope",
+                        7,
+                        "Job",
+                        "CronJob",
+                        "StatefulSet",
+                        "DaemonSet",
+                        "HorizontalPodAutoscaler",
+                        "PersistentVolumeClaim",
+                        "PersistentVolume",
+                        "ResourceQuota",
+                        "LimitRange",
+                    ]
                 )
             ),
         }
