@@ -21,8 +21,8 @@
 import json
 import random
 
-from .controllers.endpoints import SERVICE_NAME_LABEL
 from .ipam import API_SERVER_PORT, CONTROL_PLANE_ADDRESS
+from .kube_proxy import ready_endpoints_of
 from .runtime.network import NetworkFailure, StubNetwork
 from .runtime.program import HttpResponse
 
@@ -93,28 +93,13 @@ class ClusterNetwork:
             cluster_ip = service["spec"].get("clusterIP")
             if cluster_ip and cluster_ip != "None":
                 return cluster_ip
-            ready = self._ready_addresses(labels[1], labels[0])
-            return ready[0][0] if ready else None
+            ready = ready_endpoints_of(self._store, labels[1], labels[0])
+            return ready[0].address if ready else None
         if len(labels) == 4 and labels[3] == "svc":
-            for address, _pod, hostname in self._ready_addresses(labels[2], labels[1]):
-                if hostname == labels[0]:
-                    return address
+            for endpoint in ready_endpoints_of(self._store, labels[2], labels[1]):
+                if endpoint.hostname == labels[0]:
+                    return endpoint.address
         return None
-
-    def _ready_addresses(self, namespace: str, service: str) -> list[tuple[str, str, str]]:
-        """(IP, pod name, hostname) of the Service's ready endpoints, in IP order."""
-        found = []
-        for endpoint_slice in self._store.list("EndpointSlice", namespace):
-            if (endpoint_slice["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) != service:
-                continue
-            for endpoint in endpoint_slice.get("endpoints") or ():
-                if (endpoint.get("conditions") or {}).get("ready"):
-                    pod = (endpoint.get("targetRef") or {}).get("name", "")
-                    found.extend(
-                        (address, pod, endpoint.get("hostname", ""))
-                        for address in endpoint["addresses"]
-                    )
-        return sorted(found)
 
     # --- connections ------------------------------------------------------------------------
     def http_get(self, host: str, namespace: str, port: int, path: str, now_ms: int, client: str):
@@ -154,22 +139,11 @@ class ClusterNetwork:
         ports = [p for p in service["spec"].get("ports") or () if p.get("port") == port]
         if not ports:
             return NetworkFailure("timeout", host, port, ip)  # no rule matches: dropped
-        wanted = ports[0].get("name", "")
-        backends = []
-        for endpoint_slice in self._store.list("EndpointSlice", namespace):
-            if (endpoint_slice["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) != name:
-                continue
-            numbers = [
-                p["port"] for p in endpoint_slice.get("ports") or () if p.get("name", "") == wanted
-            ]
-            for endpoint in endpoint_slice.get("endpoints") or ():
-                if numbers and (endpoint.get("conditions") or {}).get("ready"):
-                    backends.extend((address, numbers[0]) for address in endpoint["addresses"])
+        backends = ready_endpoints_of(self._store, namespace, name, ports[0].get("name", ""))
         if not backends:
             return NetworkFailure("refused", host, port, ip)
-        backends.sort()
-        target_ip, target_port = backends[self._rng.randrange(len(backends))]
-        return self._to_pod(target_ip, target_port, path, now_ms, client, host)
+        chosen = backends[self._rng.randrange(len(backends))]
+        return self._to_pod(chosen.address, chosen.port, path, now_ms, client, host)
 
     def _to_pod(self, ip, port, path, now_ms, client, host):
         node = self._nodes.node_of_pod_ip(ip)

@@ -6,6 +6,8 @@ DEFAULT_CPU_UTILIZATION = 80  # autoscaling.DefaultCPUUtilization
 
 def default_hpa(hpa: dict) -> None:
     spec = hpa.setdefault("spec", {})
+    # autoscaling/v2's status before the first sync: these two fields are not omitempty
+    hpa.setdefault("status", {"currentMetrics": None, "desiredReplicas": 0})
     if hpa.get("apiVersion") == "autoscaling/v1":
         hpa["apiVersion"] = "autoscaling/v2"
         percent = spec.pop("targetCPUUtilizationPercentage", None)

@@ -134,10 +134,11 @@ class PodRuntime:
 
 
 class Kubelet(InitContainerActions):
-    def __init__(self, ctx, node_name: str, network, rng: random.Random):
+    def __init__(self, ctx, node_name: str, network, rng: random.Random, service_links):
         self.ctx = ctx
         self.node_name = node_name
         self.network = network
+        self.service_links = service_links  # the Services' variables, shared (kubelet_env)
         self.rng = rng
         self.powered = True
         self.epoch = 0
@@ -793,7 +794,9 @@ class Kubelet(InitContainerActions):
         if pod is None or runtime.terminating:
             return
         try:  # generateContainerConfig, before the runtime is asked for anything
-            container.env = container_environment(pod, container.spec, self.ctx.store)
+            container.env = container_environment(
+                pod, container.spec, self.ctx.store, self.service_links
+            )
         except ContainerConfigError as error:
             self._config_failed(pod, runtime, container, str(error))
             return

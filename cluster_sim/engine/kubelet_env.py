@@ -13,7 +13,6 @@ variables (KUBERNETES_SERVICE_HOST, ...) come after the container's own and may 
 import base64
 import binascii
 import math
-import weakref
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -26,14 +25,12 @@ class ContainerConfigError(Exception):
     """The kubelet's error text (the container's waiting message; the event adds `Error: `)."""
 
 
-def container_environment(pod: dict, spec: dict, store) -> Mapping[str, str]:
+def container_environment(pod: dict, spec: dict, store, links: "ServiceLinks") -> Mapping[str, str]:
     """The environment of container `spec` of `pod`, whose sandbox is up (its IPs known):
     its own variables over the Services' (runtime.environment: the Services' block is
     computed once per namespace and shared by every container)."""
     namespace = pod["metadata"].get("namespace", "default")
-    services = _service_links(store).variables(
-        namespace, pod["spec"].get("enableServiceLinks", True)
-    )
+    services = links.variables(namespace, pod["spec"].get("enableServiceLinks", True))
     env: dict[str, str] = {}
     for source in spec.get("envFrom") or ():
         prefix = source.get("prefix", "")
@@ -58,8 +55,9 @@ def container_environment(pod: dict, spec: dict, store) -> Mapping[str, str]:
     return Environment(env, services)  # the Services' variables come after its own
 
 
-class _ServiceLinks:
-    """service_environment per namespace, kept until a Service changes."""
+class ServiceLinks:
+    """service_environment per namespace, kept until a Service changes (the kubelets'
+    Service lister): one block every container of the namespace shares."""
 
     def __init__(self, store):
         self._store = store
@@ -77,16 +75,6 @@ class _ServiceLinks:
                 service_environment(self._store, namespace, bool(enabled))
             )
         return found
-
-
-_LINKS: "weakref.WeakKeyDictionary[object, _ServiceLinks]" = weakref.WeakKeyDictionary()
-
-
-def _service_links(store) -> _ServiceLinks:
-    links = _LINKS.get(store)
-    if links is None:
-        links = _LINKS[store] = _ServiceLinks(store)
-    return links
 
 
 def service_environment(store, namespace: str, service_links: bool) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from . import errors
 from .kubelet import Kubelet
+from .kubelet_env import ServiceLinks
 from .nodes import NODE_LEASE_NAMESPACE
 
 KUBELET_PORT = 10250
@@ -12,6 +13,7 @@ class Kubelets:
         self.ctx = ctx
         self.network = network
         self._by_node: dict[str, Kubelet] = {}
+        self.service_links = ServiceLinks(ctx.store)  # shared by every kubelet
         ctx.store.watch("Pod", self._on_pod)
         ctx.store.watch("Node", self._on_node)
         ctx.api.on_read("Node", self._refresh_node)
@@ -23,7 +25,7 @@ class Kubelets:
     def add(self, node_name: str) -> Kubelet:
         """A kubelet for a registered node. Its lease controller creates the node's Lease,
         owned by the Node so that the garbage collector removes it with the node."""
-        kubelet = Kubelet(self.ctx, node_name, self.network, self.ctx.rng)
+        kubelet = Kubelet(self.ctx, node_name, self.network, self.ctx.rng, self.service_links)
         self._by_node[node_name] = kubelet
         node = self.ctx.store.get("Node", "", node_name)
         if (

@@ -15,29 +15,14 @@ from dataclasses import dataclass
 
 from .defaults import qos_class
 from .manifests.kinds import lookup_kind, lookup_resource
+from .manifests.policy import COMPUTE_QUOTA_RESOURCES, POD_COMPUTE
 from .quantity import Quantity, QuantityError
 from .timefmt import parse_rfc3339
 
 STORAGE_CLASS_SUFFIX = ".storageclass.storage.k8s.io/"
 # NOTE (pods.go): quota on cpu or memory makes every container specify it. Only these.
-VALIDATION_SET = frozenset(
-    ("cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
-)
-POD_RESOURCES = frozenset(
-    (
-        "count/pods",
-        "cpu",
-        "memory",
-        "ephemeral-storage",
-        "requests.cpu",
-        "requests.memory",
-        "requests.ephemeral-storage",
-        "limits.cpu",
-        "limits.memory",
-        "limits.ephemeral-storage",
-        "pods",
-    )
-)
+VALIDATION_SET = frozenset(POD_COMPUTE)
+POD_RESOURCES = frozenset({"count/pods", "pods"} | COMPUTE_QUOTA_RESOURCES)
 SERVICE_RESOURCES = frozenset(
     ("count/services", "services", "services.nodeports", "services.loadbalancers")
 )

@@ -108,8 +108,6 @@ class Flow:
     refused: bool = False  # no ready endpoints: kube-proxy rejected every connection
     endpoints: int = 0
     uids: list[str] = field(default_factory=list)  # the pods it reached (uids)
-    total_requests: float = 0.0
-    total_failed: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -194,9 +192,6 @@ class TrafficModel:
             self.ctx.timeline.call_later(TICK_MS, self._tick)
         return flow
 
-    def forget_service(self, namespace: str, service: str) -> None:
-        self.flows.pop((namespace, service), None)
-
     # --- reads -------------------------------------------------------------------------
     def pod_usage(self, uid: str) -> tuple[int, int]:
         """(millicores, bytes) the traffic adds to a pod's own use."""
@@ -236,11 +231,7 @@ class TrafficModel:
             self._backlog.clear()
             self._backends.clear()
             return
-        if self._steady():
-            for flow in self.flows.values():  # the same second as the last one
-                flow.total_requests += flow.offered
-                flow.total_failed += flow.failed
-        else:
+        if not self._steady():  # a steady second repeats the last one: nothing to compute
             self._step()
         self.ctx.timeline.call_later(TICK_MS, self._tick)
 
@@ -253,9 +244,11 @@ class TrafficModel:
         if self._inputs_changed or rates != self._last_rates or self._backlog:
             return False
         return all(
-            (kubelet := self._kubelets.get(load.node)) is not None and kubelet.powered
+            load.alive
+            and (kubelet := self._kubelets.get(load.node)) is not None
+            and kubelet.powered
             for load in self.pods.values()
-        ) and all(load.alive for load in self.pods.values())
+        )
 
     def _step(self) -> None:
         """One second of traffic: split each flow over its ready endpoints, share each
@@ -299,8 +292,6 @@ class TrafficModel:
             if flow.refused:
                 failed = flow.offered
             flow.served, flow.failed = served, failed
-            flow.total_requests += flow.offered
-            flow.total_failed += failed
 
     def _serving_process(self, pod: dict, port: int):
         node = pod["spec"].get("nodeName")

@@ -27,6 +27,34 @@ from .hpa_replicas import MetricError, resource_amount, resource_replicas
 COMPONENT = "horizontal-pod-autoscaler"
 SCALE_UP_LIMIT_FACTOR = 2.0
 SCALE_UP_LIMIT_MINIMUM = 4
+# (reason, message) of the AbleToScale and ScalingLimited conditions (horizontal.go)
+READY_FOR_NEW_SCALE = ("ReadyForNewScale", "recommended size matches current size")
+SCALE_UP_STABILIZED = (
+    "ScaleUpStabilized",
+    "recent recommendations were lower than current one, applying the lowest recent recommendation",
+)
+SCALE_DOWN_STABILIZED = (
+    "ScaleDownStabilized",
+    "recent recommendations were higher than current one, applying the highest recent "
+    "recommendation",
+)
+WITHIN_RANGE = ("DesiredWithinRange", "the desired count is within the acceptable range")
+SCALE_UP_LIMIT = (
+    "ScaleUpLimit",
+    "the desired replica count is increasing faster than the maximum scale rate",
+)
+SCALE_DOWN_LIMIT = (
+    "ScaleDownLimit",
+    "the desired replica count is decreasing faster than the maximum scale rate",
+)
+TOO_MANY_REPLICAS = (
+    "TooManyReplicas",
+    "the desired replica count is more than the maximum replica count",
+)
+TOO_FEW_REPLICAS = (
+    "TooFewReplicas",
+    "the desired replica count is less than the minimum replica count",
+)
 SCALABLE_KINDS = {
     ("apps", "Deployment"): "deployments.apps",
     ("apps", "ReplicaSet"): "replicasets.apps",
@@ -255,55 +283,16 @@ class HorizontalPodAutoscalerController(Controller):
     def _normalize(self, hpa, key, current, proposed, minimum, maximum) -> int:
         """normalizeDesiredReplicas: stabilize scale-down, cap scale-up, clamp to range."""
         stabilized = self._stabilize(key, proposed)
-        if stabilized != proposed:
-            self._condition(
-                hpa,
-                "AbleToScale",
-                "True",
-                "ScaleDownStabilized",
-                "recent recommendations were higher than current one, applying the highest "
-                "recent recommendation",
-            )
-        else:
-            self._condition(
-                hpa,
-                "AbleToScale",
-                "True",
-                "ReadyForNewScale",
-                "recommended size matches current size",
-            )
-        scale_up_limit = max(int(SCALE_UP_LIMIT_FACTOR * current), SCALE_UP_LIMIT_MINIMUM)
-        if maximum > scale_up_limit:
-            ceiling, limit_reason, limit_message = (
-                scale_up_limit,
-                "ScaleUpLimit",
-                "the desired replica count is increasing faster than the maximum scale rate",
-            )
-        else:
-            ceiling, limit_reason, limit_message = (
-                maximum,
-                "TooManyReplicas",
-                "the desired replica count is more than the maximum replica count",
-            )
+        stable = SCALE_DOWN_STABILIZED if stabilized != proposed else READY_FOR_NEW_SCALE
+        self._condition(hpa, "AbleToScale", "True", *stable)
+        rate_limit = max(int(SCALE_UP_LIMIT_FACTOR * current), SCALE_UP_LIMIT_MINIMUM)
+        ceiling, *limit = _up_ceiling(maximum, rate_limit)
         desired = stabilized
         if stabilized < minimum:
-            desired, limit_reason, limit_message = (
-                minimum,
-                "TooFewReplicas",
-                "the desired replica count is less than the minimum replica count",
-            )
+            desired, limit = minimum, TOO_FEW_REPLICAS
         elif stabilized > ceiling:
             desired = ceiling
-        if desired == stabilized:
-            self._condition(
-                hpa,
-                "ScalingLimited",
-                "False",
-                "DesiredWithinRange",
-                "the desired count is within the acceptable range",
-            )
-        else:
-            self._condition(hpa, "ScalingLimited", "True", limit_reason, limit_message)
+        self._limited(hpa, desired != stabilized, limit)
         return desired
 
     def _stabilize(self, key, proposed: int) -> int:
@@ -326,21 +315,9 @@ class HorizontalPodAutoscalerController(Controller):
         )
         now = self.ctx.now_ms
         if proposed >= current:
-            window, pick, reason, message = (
-                up_window,
-                min,
-                "ScaleUpStabilized",
-                "recent recommendations were lower than current one, applying the lowest "
-                "recent recommendation",
-            )
+            window, pick, (reason, message) = up_window, min, SCALE_UP_STABILIZED
         else:
-            window, pick, reason, message = (
-                down_window,
-                max,
-                "ScaleDownStabilized",
-                "recent recommendations were higher than current one, applying the highest "
-                "recent recommendation",
-            )
+            window, pick, (reason, message) = down_window, max, SCALE_DOWN_STABILIZED
         recommendation = proposed
         for value, at in self._recommendations.get(key, []):
             if at > now - window * 1000:
@@ -352,55 +329,29 @@ class HorizontalPodAutoscalerController(Controller):
         if recommendation != proposed:
             self._condition(hpa, "AbleToScale", "True", reason, message)
         else:
-            self._condition(
-                hpa,
-                "AbleToScale",
-                "True",
-                "ReadyForNewScale",
-                "recommended size matches current size",
-            )
+            self._condition(hpa, "AbleToScale", "True", *READY_FOR_NEW_SCALE)
         maximum = hpa["spec"]["maxReplicas"]
-        desired, limit_reason, limit_message = (
-            recommendation,
-            "DesiredWithinRange",
-            ("the desired count is within the acceptable range"),
-        )
+        desired, limit = recommendation, WITHIN_RANGE
         events = self._scale_events.get(key, [])
         if recommendation > current:
-            limit = max(_scale_up_limit(current, events, up, now), current)
-            if maximum > limit:
-                ceiling, why, text = (
-                    limit,
-                    "ScaleUpLimit",
-                    "the desired replica count is increasing faster than the maximum scale rate",
-                )
-            else:
-                ceiling, why, text = (
-                    maximum,
-                    "TooManyReplicas",
-                    "the desired replica count is more than the maximum replica count",
-                )
+            rate_limit = max(_scale_up_limit(current, events, up, now), current)
+            ceiling, *why = _up_ceiling(maximum, rate_limit)
             if recommendation > ceiling:
-                desired, limit_reason, limit_message = ceiling, why, text
+                desired, limit = ceiling, why
         elif recommendation < current:
-            limit = min(_scale_down_limit(current, events, down, now), current)
-            if minimum < limit:
-                floor, why, text = (
-                    limit,
-                    "ScaleDownLimit",
-                    "the desired replica count is decreasing faster than the maximum scale rate",
-                )
-            else:
-                floor, why, text = (
-                    minimum,
-                    "TooFewReplicas",
-                    "the desired replica count is less than the minimum replica count",
-                )
+            rate_limit = min(_scale_down_limit(current, events, down, now), current)
+            floor, *why = _down_floor(minimum, rate_limit)
             if recommendation < floor:
-                desired, limit_reason, limit_message = floor, why, text
-        status = "False" if desired == recommendation else "True"
-        self._condition(hpa, "ScalingLimited", status, limit_reason, limit_message)
+                desired, limit = floor, why
+        self._limited(hpa, desired != recommendation, limit)
         return desired
+
+    def _limited(self, hpa, limited: bool, limit) -> None:
+        """ScalingLimited: True with the limit's reason when the bound moved the count."""
+        if limited:
+            self._condition(hpa, "ScalingLimited", "True", *limit)
+        else:
+            self._condition(hpa, "ScalingLimited", "False", *WITHIN_RANGE)
 
     # --- status ---------------------------------------------------------------------------
     def _set_status(self, hpa, current: int, desired: int, statuses: list[dict]) -> None:
@@ -438,6 +389,20 @@ class HorizontalPodAutoscalerController(Controller):
 
     def _event(self, hpa, event_type: str, reason: str, message: str) -> None:
         self.ctx.events.record(hpa, event_type, reason, message, component=COMPONENT)
+
+
+def _up_ceiling(maximum: int, rate_limit: int) -> tuple[int, str, str]:
+    """The scale-up bound and why it binds: the rate limit, or maxReplicas."""
+    if maximum > rate_limit:
+        return rate_limit, *SCALE_UP_LIMIT
+    return maximum, *TOO_MANY_REPLICAS
+
+
+def _down_floor(minimum: int, rate_limit: int) -> tuple[int, str, str]:
+    """The scale-down bound and why it binds: the rate limit, or minReplicas."""
+    if minimum < rate_limit:
+        return rate_limit, *SCALE_DOWN_LIMIT
+    return minimum, *TOO_FEW_REPLICAS
 
 
 def _first_error(metric: dict, error: MetricError) -> tuple[str, tuple[str, str]]:

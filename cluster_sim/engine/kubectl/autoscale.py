@@ -1,23 +1,26 @@
 """`kubectl autoscale`: an autoscaling/v2 HorizontalPodAutoscaler for a scalable workload
 (kubectl's cmd/autoscale: Validate, then createHorizontalPodAutoscalerV2 per object)."""
 
-import copy
 import re
 
 from .. import errors
-from ..manifests import check_object
 from ..quantity import is_valid_quantity
 from .args import Invocation, UsageError, parse_int
 from .get import check_output_format
 from .kerrors import aggregate, check_err, from_api, plain
-from .output import to_json, to_yaml
-from .resources import kind_info, object_ref, select
+from .resources import kind_info, select
 
 SCALABLE = {"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"}
 
 
 def autoscale(cluster, inv: Invocation, read_file=None) -> str:
-    from .commands import _builder_objects, _dry_run_suffix, _namespace, dry_run_strategy
+    from .commands import (
+        GENERATOR_OUTPUTS,
+        _builder_objects,
+        dry_run_strategy,
+        print_generated,
+        send_generated,
+    )
 
     strategy = dry_run_strategy(inv)
     low, high = parse_int(inv.flag("min", -1)), parse_int(inv.flag("max", -1))
@@ -37,13 +40,7 @@ def autoscale(cluster, inv: Invocation, read_file=None) -> str:
     for resource, text in (("cpu", cpu), ("memory", memory)):
         if text:
             metrics.append(_parsed_metric(resource, text))
-    fmt = inv.flag("output")
-    check_output_format(
-        fmt,
-        "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
-        "template,templatefile,yaml",
-        simulated=("json", "yaml", "name"),
-    )
+    check_output_format(inv.flag("output"), GENERATOR_OUTPUTS, simulated=("json", "yaml", "name"))
     objects, problems = _builder_objects(cluster, inv, select(inv.args))
     lines = []
     for obj in objects:
@@ -58,41 +55,13 @@ def autoscale(cluster, inv: Invocation, read_file=None) -> str:
             )
             break
         hpa = _hpa(obj, inv.flag("name") or obj["metadata"]["name"], low, high, metrics)
-        if strategy == "client":
-            shown = hpa
-            verb = "created"
-        else:
-            request = copy.deepcopy(hpa)
-            del request["status"]
-            del request["metadata"]["creationTimestamp"]
-            request["metadata"]["namespace"] = _namespace(inv)
-            try:
-                message = check_object(request, None, "")
-                if message:  # the server validates what kubectl built (--name, --cpu=0%)
-                    raise errors.invalid(message)
-                if strategy == "server":
-                    if cluster.api.find(
-                        "HorizontalPodAutoscaler", _namespace(inv), request["metadata"]["name"]
-                    ):
-                        raise errors.already_exists(
-                            "horizontalpodautoscalers.autoscaling", request["metadata"]["name"]
-                        )
-                    shown = cluster.api.create(request, dry_run=True)
-                else:
-                    shown = copy.deepcopy(cluster.api.create(request))
-            except errors.ApiError as error:
-                problems.append(from_api(error))
-                break
-            shown.setdefault("status", {"currentMetrics": None, "desiredReplicas": 0})
-            verb = "autoscaled"
-        if fmt == "yaml":
-            lines.append(to_yaml(shown).rstrip("\n"))
-        elif fmt == "json":
-            lines.append(to_json(shown, sort_keys=strategy != "client").rstrip("\n"))
-        elif fmt == "name":
-            lines.append(object_ref(shown))
-        else:
-            lines.append(f"{object_ref(shown)} {verb}{_dry_run_suffix(strategy)}")
+        try:  # the server validates what kubectl built (--name, --cpu=0%)
+            shown = send_generated(cluster, inv, hpa, strategy)
+        except errors.ApiError as error:
+            problems.append(from_api(error))
+            break
+        operation = "created" if strategy == "client" else "autoscaled"
+        lines.append(print_generated(shown, inv.flag("output"), strategy, operation))
     cluster.settle()
     if not objects and not problems:
         problems.append(plain("no objects passed to autoscale"))

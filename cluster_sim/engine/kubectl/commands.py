@@ -245,52 +245,62 @@ def run(cluster, inv: Invocation, read_file=None) -> str:
     return _create_built_object(cluster, inv, pod, strategy)
 
 
+GENERATOR_OUTPUTS = (
+    "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
+    "template,templatefile,yaml"
+)
+
+
 def _create_built_object(cluster, inv: Invocation, obj: dict, strategy: str | None) -> str:
     """Print (client dry run) or send what a `kubectl create <kind>` generator built."""
-    fmt = inv.flag("output")
-    check_output_format(
-        fmt,
-        "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
-        "template,templatefile,yaml",
-        simulated=("json", "yaml", "name"),
-    )
+    check_output_format(inv.flag("output"), GENERATOR_OUTPUTS, simulated=("json", "yaml", "name"))
+    try:
+        shown = send_generated(cluster, inv, obj, strategy)
+    except errors.ApiError as error:
+        if obj["kind"] not in ("Deployment", "Job", "CronJob"):
+            raise
+        # create_deployment.go (create_job.go, create_cronjob.go) wraps the server's error:
+        # fmt.Errorf("failed to create deployment: %v", err), where a 422 reads
+        # `Deployment.apps "x" is invalid: ...`
+        kind = obj["kind"].lower()
+        return f"error: failed to create {kind}: {_status_error_text(error)}"
+    return print_generated(shown, inv.flag("output"), strategy, "created")
+
+
+def send_generated(cluster, inv: Invocation, obj: dict, strategy: str | None) -> dict:
+    """What the server answers for an object a kubectl generator built (create, run,
+    expose, autoscale): the object itself on a client dry run, else the POST's response
+    (validated first, as the API server does); raises the server's ApiError."""
     if strategy == "client":
-        shown = obj
+        return obj
+    request = _without_client_only_fields(obj)
+    if request["kind"] != "Namespace":
+        request["metadata"].setdefault("namespace", _namespace(inv))
+    message = check_object(request, None, "")
+    if message:
+        raise errors.invalid(message)
+    if strategy == "server":
+        if cluster.api.find(request["kind"], _namespace(inv), request["metadata"]["name"]):
+            info = resolve(request["kind"].lower())
+            raise errors.already_exists(qualified_plural(info), request["metadata"]["name"])
+        shown = cluster.api.create(copy.deepcopy(request), dry_run=True)
     else:
-        request = _without_client_only_fields(obj)
-        if request["kind"] != "Namespace":
-            request["metadata"].setdefault("namespace", _namespace(inv))
-        message = check_object(request, None, "")
-        try:
-            if message:
-                raise errors.invalid(message)
-            if strategy == "server":
-                if cluster.api.find(request["kind"], _namespace(inv), request["metadata"]["name"]):
-                    info = resolve(request["kind"].lower())
-                    raise errors.already_exists(qualified_plural(info), request["metadata"]["name"])
-                shown = cluster.api.create(copy.deepcopy(request), dry_run=True)
-                shown.setdefault("status", {})
-            else:
-                shown = copy.deepcopy(cluster.api.create(request))  # the POST's response
-                shown.setdefault("status", {})
-                if shown["kind"] != "Namespace":
-                    cluster.settle()
-        except errors.ApiError as error:
-            if request["kind"] not in ("Deployment", "Job", "CronJob"):
-                raise
-            # create_deployment.go (create_job.go, create_cronjob.go) wraps the server's error:
-            # fmt.Errorf("failed to create deployment: %v", err), where a 422 reads
-            # `Deployment.apps "x" is invalid: ...`
-            kind = request["kind"].lower()
-            return f"error: failed to create {kind}: {_status_error_text(error)}"
+        shown = copy.deepcopy(cluster.api.create(request))
+        if shown["kind"] != "Namespace":
+            cluster.settle()
+    shown.setdefault("status", {})
+    return shown
+
+
+def print_generated(shown: dict, fmt: str | None, strategy: str | None, operation: str) -> str:
+    """PrintFlags with the command's operation (`created`, `exposed`, `autoscaled`)."""
     if fmt == "yaml":
         return to_yaml(shown).rstrip("\n")
     if fmt == "json":
         return to_json(shown, sort_keys=strategy != "client").rstrip("\n")
-    suffix = _dry_run_suffix(strategy)
-    return (
-        f"{object_ref(shown)}{'' if fmt == 'name' else ' created'}{suffix if fmt != 'name' else ''}"
-    )
+    if fmt == "name":
+        return object_ref(shown)
+    return f"{object_ref(shown)} {operation}{_dry_run_suffix(strategy)}"
 
 
 def _status_error_text(error: errors.ApiError) -> str:
@@ -743,6 +753,26 @@ def set_image(cluster, inv: Invocation, read_file=None) -> str:
         )
     if validation:
         return check_err(aggregate(validation))
+
+    def set_images(spec: dict) -> list:
+        failures = []
+        for name, image in images.items():
+            found = False
+            for group in ("initContainers", "containers"):
+                for container in spec.get(group) or ():
+                    if name in ("*", container.get("name")):
+                        container["image"] = image
+                        found = True
+            if not found:
+                failures.append(plain(f"error: unable to find container named {go_quote(name)}"))
+        return failures
+
+    return update_pod_templates(cluster, inv, objects, strategy, set_images, "image updated")
+
+
+def update_pod_templates(cluster, inv: Invocation, objects, strategy, change, operation) -> str:
+    """The `kubectl set` loop: change each object's pod spec (change(spec) returns its
+    errors), send the objects that changed (an empty patch is neither sent nor printed)."""
     lines, failures = [], []
     for obj in objects:
         updated = copy.deepcopy(obj)
@@ -756,21 +786,13 @@ def set_image(cluster, inv: Invocation, read_file=None) -> str:
                 )
             )
             continue
-        for name, image in images.items():
-            found = False
-            for group in ("initContainers", "containers"):
-                for container in spec.get(group) or ():
-                    if name in ("*", container.get("name")):
-                        container["image"] = image
-                        found = True
-            if not found:
-                failures.append(plain(f"error: unable to find container named {go_quote(name)}"))
+        failures += change(spec)
         record_change_cause(updated, inv)  # for rollout history
         if updated == obj:
-            continue  # an empty patch: nothing is sent or printed
+            continue
         if not strategy:
             cluster.api.update(updated)
-        lines.append(f"{object_ref(obj)} image updated{_dry_run_suffix(strategy)}")
+        lines.append(f"{object_ref(obj)} {operation}{_dry_run_suffix(strategy)}")
     cluster.settle()
     return "\n".join(line for line in [*lines, check_err(aggregate(failures))] if line)
 
@@ -1566,30 +1588,11 @@ def logs(cluster, inv: Invocation, read_file=None) -> str:
     if tail < -1:
         raise UsageError("error: --tail must be greater than or equal to -1")
     wanted = inv.args[1] if len(inv.args) == 2 else container_flag
-    namespace = _namespace(inv)
-    target = inv.args[0]
-    notes = []
-    if "/" in target:
-        ((info, names),) = _logs_target(target)
-        obj = cluster.api.get(info.kind, namespace if info.namespaced else "", names[0])
-    else:
-        obj = cluster.api.get("Pod", namespace, target)
-    if obj["kind"] == "Pod":
-        pod = obj
-    else:
-        selector = _selector_of(obj)
-        if selector is None:
-            return f"error: cannot get the logs from *v1.{obj['kind']}: selector for *v1.{obj['kind']} not implemented"
-        pods = [
-            p
-            for p in cluster.api.list("Pod", obj["metadata"].get("namespace") or namespace)
-            if selector(p["metadata"].get("labels") or {})
-        ]
-        if not pods:  # GetFirstPod waits --pod-running-timeout (20s) for one
-            return "error: timed out waiting for the condition"
-        pod = sorted(pods, key=_logging_rank)[0]
-        if len(pods) > 1:
-            notes.append(f"Found {len(pods)} pods, using pod/{pod['metadata']['name']}")
+    found = pod_for_target(cluster, _namespace(inv), inv.args[0], "get the logs from")
+    if isinstance(found, str):
+        return found
+    pod, count = found
+    notes = [f"Found {count} pods, using pod/{pod['metadata']['name']}"] if count > 1 else []
     pod_notes, lines = _pod_log_lines(cluster, inv, pod, wanted, tail)
     return "\n".join([*notes, *pod_notes, *lines])
 
@@ -1690,6 +1693,31 @@ def default_container(pod: dict, wanted: str | None) -> tuple[list[str], str | N
     return notes, container
 
 
+def pod_for_target(cluster, namespace: str, target: str, action: str):
+    """The pod a POD or TYPE/NAME argument stands for (logs, exec): the pod itself, or the
+    first of the object's pods as GetFirstPod ranks them; (pod, how many matched), or
+    kubectl's error text. action words the error: "get the logs from", "attach to"."""
+    if "/" in target:
+        ((info, names),) = _logs_target(target)
+        obj = cluster.api.get(info.kind, namespace if info.namespaced else "", names[0])
+    else:
+        obj = cluster.api.get("Pod", namespace, target)
+    if obj["kind"] == "Pod":
+        return obj, 1
+    selector = _selector_of(obj)
+    if selector is None:
+        kind = obj["kind"]
+        return f"error: cannot {action} *v1.{kind}: selector for *v1.{kind} not implemented"
+    pods = [
+        p
+        for p in cluster.api.list("Pod", obj["metadata"].get("namespace") or namespace)
+        if selector(p["metadata"].get("labels") or {})
+    ]
+    if not pods:  # GetFirstPod waits --pod-running-timeout for one
+        return "error: timed out waiting for the condition"
+    return sorted(pods, key=_logging_rank)[0], len(pods)
+
+
 def _logs_target(target: str):
     """ResourceNames("pods", NAME): TYPE/NAME names its own type."""
     parts = target.split("/")
@@ -1743,6 +1771,14 @@ from .exec_cmd import run_exec  # noqa: E402
 from .expose import expose  # noqa: E402
 from .set_resources import set_resources  # noqa: E402
 
+
+def run_set(cluster, inv: Invocation, read_file=None) -> str:
+    """`kubectl set image|resources`."""
+    if inv.path == "set resources":
+        return set_resources(cluster, inv, read_file)
+    return set_image(cluster, inv, read_file)
+
+
 VERBS = {
     "run": run,
     "apply": apply,
@@ -1751,9 +1787,7 @@ VERBS = {
     "get": run_get,
     "describe": describe,
     "scale": scale,
-    "set": lambda cluster, inv, read_file=None: (
-        set_resources if inv.path == "set resources" else set_image
-    )(cluster, inv, read_file),
+    "set": run_set,
     "rollout": rollout,
     "cordon": cordon,
     "uncordon": uncordon,

@@ -9,20 +9,13 @@ and an interactive shell with nothing to run is refused with a hint.
 import hashlib
 
 from .args import Invocation, UsageError
-from .resources import split_resource_argument
 
 SEE_HELP = "See 'kubectl exec -h' for help and examples"
 SHELLS = {"sh", "bash", "ash", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash", "zsh"}
 
 
 def run_exec(cluster, inv: Invocation, read_file=None) -> str:
-    from .commands import (
-        _logging_rank,
-        _logs_target,
-        _namespace,
-        _selector_of,
-        default_container,
-    )
+    from .commands import _namespace, default_container, pod_for_target
 
     dash = inv.dash_at if inv.dash_at is not None else len(inv.args)
     before, command = inv.args[:dash], inv.args[dash:]
@@ -43,28 +36,11 @@ def run_exec(cluster, inv: Invocation, read_file=None) -> str:
             "error: ClusterLab's scripts are not interactive: give the shell something to run, "
             f'e.g. kubectl exec {before[0]} -- {command[0]} -c "ls /"'
         )
-    namespace = _namespace(inv)
-    target = before[0]
+    found = pod_for_target(cluster, _namespace(inv), before[0], "attach to")
+    if isinstance(found, str):
+        return found
+    pod, _ = found
     notes: list[str] = []
-    if "/" in target and len(split_resource_argument(target.split("/")[0])) == 1:
-        ((info, names),) = _logs_target(target)
-        obj = cluster.api.get(info.kind, namespace if info.namespaced else "", names[0])
-    else:
-        obj = cluster.api.get("Pod", namespace, target)
-    if obj["kind"] == "Pod":
-        pod = obj
-    else:  # AttachablePodForObject: the first of its pods, as logs picks one
-        selector = _selector_of(obj)
-        if selector is None:
-            return f"error: cannot attach to *v1.{obj['kind']}: selector for *v1.{obj['kind']} not implemented"
-        pods = [
-            p
-            for p in cluster.api.list("Pod", namespace)
-            if selector(p["metadata"].get("labels") or {})
-        ]
-        if not pods:
-            return "error: timed out waiting for the condition"
-        pod = sorted(pods, key=_logging_rank)[0]
     phase = pod["status"].get("phase")
     if phase in ("Succeeded", "Failed"):
         return f"error: cannot exec into a container in a completed pod; current phase is {phase}"

@@ -2,15 +2,12 @@
 ReplicaSet (kubectl's cmd/expose: RunExpose and createService, with polymorphichelpers'
 CanBeExposed, MapBasedSelectorForObject, PortsForObject and ProtocolsForObject)."""
 
-import copy
-
 from .. import errors
-from ..manifests import check_object
 from .args import Invocation, UsageError
 from .get import check_output_format
 from .kerrors import aggregate, check_err, from_api, plain
-from .output import to_json, to_yaml
-from .resources import object_ref, select
+from .resources import NO_RESOURCES, select
+from .run_pod import parse_labels
 
 EXPOSABLE = {"Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet"}
 DNS1035_LABEL_MAX_LENGTH = 63
@@ -18,60 +15,30 @@ SEE_HELP = "See 'kubectl expose -h' for help and examples"
 
 
 def expose(cluster, inv: Invocation, read_file=None) -> str:
-    from .commands import _builder_objects, _dry_run_suffix, _namespace, dry_run_strategy
+    from .commands import (
+        GENERATOR_OUTPUTS,
+        _builder_objects,
+        dry_run_strategy,
+        print_generated,
+        send_generated,
+    )
 
     strategy = dry_run_strategy(inv)
-    fmt = inv.flag("output")
-    check_output_format(
-        fmt,
-        "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,"
-        "template,templatefile,yaml",
-        simulated=("json", "yaml", "name"),
-    )
+    check_output_format(inv.flag("output"), GENERATOR_OUTPUTS, simulated=("json", "yaml", "name"))
     if not inv.args and not inv.flag("filename"):
-        raise UsageError(
-            "error: You must provide one or more resources by argument or filename.\n"
-            "Example resource specifications include:\n"
-            "   '-f rsrc.yaml'\n"
-            "   '--filename=rsrc.json'\n"
-            "   '<resource> <name>'\n"
-            "   '<resource>'"
-        )
+        raise UsageError(NO_RESOURCES)
     objects, problems = _builder_objects(cluster, inv, select(inv.args))
     lines = []
     for obj in objects:
         if obj["kind"] not in EXPOSABLE:
             problems.append(plain(f"cannot expose a {obj['kind']}"))
             break
-        service = _service(obj, inv)
-        if strategy == "client":
-            shown = service
-        else:
-            request = copy.deepcopy(service)
-            del request["status"]
-            del request["metadata"]["creationTimestamp"]
-            request["metadata"]["namespace"] = _namespace(inv)
-            try:
-                message = check_object(request, None, "")
-                if message:
-                    raise errors.invalid(message)
-                if strategy == "server":
-                    if cluster.api.find("Service", _namespace(inv), request["metadata"]["name"]):
-                        raise errors.already_exists("services", request["metadata"]["name"])
-                    shown = cluster.api.create(request, dry_run=True)
-                else:
-                    shown = copy.deepcopy(cluster.api.create(request))
-            except errors.ApiError as error:
-                problems.append(from_api(error))
-                break
-        if fmt == "yaml":
-            lines.append(to_yaml(shown).rstrip("\n"))
-        elif fmt == "json":
-            lines.append(to_json(shown, sort_keys=strategy != "client").rstrip("\n"))
-        elif fmt == "name":
-            lines.append(object_ref(shown))
-        else:
-            lines.append(f"{object_ref(shown)} exposed{_dry_run_suffix(strategy)}")
+        try:
+            shown = send_generated(cluster, inv, _service(obj, inv), strategy)
+        except errors.ApiError as error:
+            problems.append(from_api(error))
+            break
+        lines.append(print_generated(shown, inv.flag("output"), strategy, "exposed"))
     cluster.settle()
     return "\n".join([*lines, check_err(aggregate(problems))]).rstrip("\n")
 
@@ -79,9 +46,9 @@ def expose(cluster, inv: Invocation, read_file=None) -> str:
 def _service(obj: dict, inv: Invocation) -> dict:
     """createService, from the flags and what the exposed object says."""
     name = inv.flag("name") or obj["metadata"]["name"][:DNS1035_LABEL_MAX_LENGTH]
-    selector = _pairs(inv.flag("selector")) if inv.flag("selector") else _selector_of(obj)
+    selector = parse_labels(inv.flag("selector")) if inv.flag("selector") else _selector_of(obj)
     labels = (
-        _pairs(inv.flag("labels"))
+        parse_labels(inv.flag("labels"))
         if inv.flag("labels")
         else dict(obj["metadata"].get("labels") or {})
     )
@@ -217,17 +184,6 @@ def _protocols_of(obj: dict) -> dict[str, list[str]]:
         if protocol not in found[str(number)]:
             found[str(number)].append(protocol)
     return found
-
-
-def _pairs(text: str) -> dict:
-    """parseLabels: `k=v,k2=v2`."""
-    pairs = {}
-    for item in text.split(","):
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"error: invalid label spec: {item}")
-        pairs[key] = value
-    return pairs
 
 
 def _int_or_string(text: str):

@@ -59,8 +59,11 @@ def build_pod(inv: Invocation) -> dict:
 
 def _labels(text: str | None, name: str) -> dict:
     """generate.ParseLabels; `run=<name>` when none are given."""
-    if not text:
-        return {"run": name}
+    return parse_labels(text) if text else {"run": name}
+
+
+def parse_labels(text: str) -> dict:
+    """parseLabels (run, expose): `k=v,k2=v2`, each exactly one `=` and a key."""
     labels = {}
     for pair in text.split(","):
         parts = pair.split("=")

@@ -37,7 +37,7 @@ _COUNTS = {
     "services.nodeports",
     "services.loadbalancers",
 }
-_COMPUTE = {
+COMPUTE_QUOTA_RESOURCES = {
     "cpu",
     "memory",
     "ephemeral-storage",
@@ -48,15 +48,16 @@ _COMPUTE = {
     "limits.memory",
     "limits.ephemeral-storage",
 }
-STANDARD_QUOTA_RESOURCES = _COMPUTE | _COUNTS | {"requests.storage"}
+STANDARD_QUOTA_RESOURCES = COMPUTE_QUOTA_RESOURCES | _COUNTS | {"requests.storage"}
 STANDARD_RESOURCES = STANDARD_QUOTA_RESOURCES | {"storage"}
 INTEGER_RESOURCES = _COUNTS
 CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
 LIMIT_TYPES = {"Pod", "Container", "PersistentVolumeClaim"}
 
 # Which hard resources each scope may limit (IsResourceQuotaScopeValidForResource).
-_POD_COMPUTE = {"cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"}
-_POD_SCOPE_RESOURCES = {"pods"} | _POD_COMPUTE
+# cpu and memory quotas: also pods.go's validation set (every container must specify them)
+POD_COMPUTE = {"cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"}
+_POD_SCOPE_RESOURCES = {"pods"} | POD_COMPUTE
 SCOPE_RESOURCES = {
     "Terminating": _POD_SCOPE_RESOURCES,
     "NotTerminating": _POD_SCOPE_RESOURCES,
