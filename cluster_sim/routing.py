@@ -1,3 +1,9 @@
-"""WebSocket routes. The live playground's consumer is added by its issue."""
+"""WebSocket routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import PlaygroundConsumer
+
+websocket_urlpatterns = [
+    path("ws/playground/<str:sandbox_id>/", PlaygroundConsumer.as_asgi()),
+]

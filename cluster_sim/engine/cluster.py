@@ -7,6 +7,7 @@ probes, heartbeat deadlines, evictions) and letting controllers converge after e
 """
 
 import random
+from typing import NamedTuple
 
 from . import errors, storage
 from .apiserver import APIServer
@@ -50,6 +51,12 @@ from .traffic import TrafficModel
 BOOT_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 MAX_SETTLE_ROUNDS = 10_000
 KUBELET_RESTART_MS = 5 * SECOND
+
+
+class NodeAllocation(NamedTuple):
+    allocatable: dict[str, int]
+    requested: dict[str, int]
+    pods: int
 
 
 def _install_admission(api: APIServer, store: Store, timeline: Timeline) -> None:
@@ -317,6 +324,20 @@ class Cluster:
 
     def owner_chain(self, obj: dict) -> list[dict]:
         return owner_chain(self.ctx.store, obj)
+
+    def node_allocation(self, name: str) -> NodeAllocation | None:
+        """What the scheduler counts on a node: allocatable, the sum of its pods' requests
+        (millicores for cpu, bytes for memory) and how many pods are bound there."""
+        info = self.scheduler.cache.nodes.get(name)
+        if info is None:
+            return None
+        return NodeAllocation(dict(info.allocatable), dict(info.requested), info.pod_count)
+
+    def node_powered(self, name: str) -> bool:
+        """False for a node `sim node kill` switched off (the control plane only finds out
+        when its heartbeats stop); True for a running node."""
+        kubelet = self.kubelets.get(name)
+        return kubelet is not None and kubelet.powered
 
     def pod_usage(self, pod: dict) -> tuple[int, int] | None:
         """(milli-cpu, memory bytes) the pod's running containers use now; None if none run."""

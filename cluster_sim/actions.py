@@ -1,0 +1,198 @@
+"""The one layer that changes a live cluster and broadcasts what changed.
+
+Every change holds the sandbox's lock, so a command is logged and applied at the same
+simulated instant and no tick slips between them. A command is appended to the
+database log (its own transaction) *before* it runs: once a learner sees its output,
+a restart replays it.
+"""
+
+import asyncio
+import logging
+import shlex
+
+from channels.db import database_sync_to_async
+
+from . import sandboxes
+from .live.commands import CommandRejected, check_line, check_stdin, is_read_only
+from .live.hub import hub
+from .live.session import LiveSandbox, run_logged
+from .presets import build_cluster
+
+log = logging.getLogger(__name__)
+
+SPEEDS = (1, 5, 20)
+STEP_MS = 1_000
+CLOCK_SAVE_SECONDS = 5.0
+APPLY_LINE = "kubectl apply -f -"
+NODE_SIZES = {
+    "small": "--cpu 2 --memory 4Gi",
+    "medium": "--cpu 4 --memory 8Gi",
+    "large": "--cpu 8 --memory 32Gi",
+    "gpu": "--cpu 8 --memory 32Gi --gpus 1",
+}
+
+
+class CommandResult:
+    __slots__ = ("line", "output", "seq")
+
+    def __init__(self, line: str, output: str, seq: int | None):
+        self.line, self.output, self.seq = line, output, seq
+
+
+async def run_command(live: LiveSandbox, line: str, stdin: str | None = None) -> CommandResult:
+    """Validate, log (unless it only reads), apply, broadcast. Raises CommandRejected."""
+    line = check_line(line)
+    if stdin is not None:
+        stdin = check_stdin(stdin)
+    seq = None
+    async with live.lock:
+        if not is_read_only(line):
+            seq = live.next_seq
+            await database_sync_to_async(sandboxes.append_command)(
+                live.id, live.epoch, seq, live.cluster.now_ms, line, stdin
+            )
+            live.next_seq += 1
+            live.saved_clock_ms = live.cluster.now_ms
+        output = run_logged(live.runner, line, stdin)
+        delta = live.view.delta()
+    await _broadcast(live, delta)
+    return CommandResult(line, output, seq)
+
+
+async def add_node(live: LiveSandbox, size: str) -> CommandResult:
+    """`sim node add` with the next free node-N name, as a logged command."""
+    flags = NODE_SIZES.get(size)
+    if flags is None:
+        raise CommandRejected(f"error: unknown node size {size!r}; choose {', '.join(NODE_SIZES)}")
+    number = 1
+    while live.cluster.store.get("Node", "", f"node-{number}") is not None:
+        number += 1
+    return await run_command(live, f"sim node add node-{number} {flags}")
+
+
+async def apply_manifest(live: LiveSandbox, text: str) -> CommandResult:
+    return await run_command(live, APPLY_LINE, text)
+
+
+async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
+    """The ticker's step: simulated time moves on by the wall time passed × the speed."""
+    async with live.lock:
+        if live.paused:
+            return
+        owed = live.carry_ms + elapsed_seconds * 1000 * live.speed
+        whole = int(owed)
+        live.carry_ms = owed - whole
+        if whole:
+            _advance(live, whole)
+        delta = live.view.delta()
+        save = live.cluster.now_ms != live.saved_clock_ms and (
+            _loop_time() - live.saved_at >= CLOCK_SAVE_SECONDS
+        )
+        if save:
+            live.saved_clock_ms, live.saved_at = live.cluster.now_ms, _loop_time()
+    await _broadcast(live, delta)
+    if save:
+        await _save_runner_state(live)
+
+
+async def step(live: LiveSandbox, duration_ms: int = STEP_MS) -> None:
+    async with live.lock:
+        _advance(live, duration_ms)
+        delta = live.view.delta()
+    await _broadcast(live, delta)
+    await _save_runner_state(live)
+
+
+async def advance_to_next_event(live: LiveSandbox) -> str:
+    """Jump the clock to the next timer the simulation has set (a probe, a pull, a deadline)."""
+    async with live.lock:
+        due = live.cluster.next_event_ms()
+        if due is None:
+            message = "nothing is scheduled: the cluster is idle until you act"
+        else:
+            _advance(live, max(due - live.cluster.now_ms, 0))
+            message = ""
+        delta = live.view.delta()
+    await _broadcast(live, delta)
+    await _save_runner_state(live)
+    return message
+
+
+async def set_controls(live: LiveSandbox, *, speed: int | None = None, paused: bool | None = None):
+    if speed is not None and speed not in SPEEDS:
+        raise ValueError(f"speed must be one of {', '.join(map(str, SPEEDS))}")
+    async with live.lock:
+        live.set_controls(speed=speed, paused=paused)
+        live.carry_ms = 0.0
+        delta = live.view.delta()
+    await _broadcast(live, delta)
+    await _save_runner_state(live)
+
+
+async def reset(live: LiveSandbox) -> None:
+    """Back to the preset at time 0; the old log is kept under its epoch."""
+    async with live.lock:
+        epoch = await database_sync_to_async(sandboxes.start_new_epoch)(live.id)
+        cluster, runner = build_cluster(live.preset, live.seed, live.initial_profile)
+        live.epoch, live.next_seq = epoch, 0
+        live.replace_cluster(cluster, runner)
+        full = live.view.full_as_oob()
+    await hub.fanout.publish(live.id, full)
+
+
+async def snapshot(live: LiveSandbox) -> dict:
+    """The whole view for a page load: viewers first get what changed, so the shared
+    baseline the next delta compares with stays true for them."""
+    async with live.lock:
+        delta = live.view.delta()
+        if delta:
+            await hub.fanout.publish(live.id, delta)
+        return live.view.full()
+
+
+def describe(live: LiveSandbox, resource: str, namespace: str, name: str) -> str:
+    """`kubectl describe` of one object: reads only, so it is neither logged nor locked."""
+    return run_logged(
+        live.runner, shlex.join(["kubectl", "describe", resource, name, "-n", namespace]), None
+    )
+
+
+async def attach(live: LiveSandbox, viewer) -> None:
+    """Send a socket the whole view, then subscribe it to every change after that."""
+    async with live.lock:
+        delta = live.view.delta()  # others get what changed before the newcomer's baseline
+        if delta:
+            await hub.fanout.publish(live.id, delta)
+        await viewer.deliver(live.view.full_as_oob())  # before any later delta reaches it
+        hub.fanout.subscribe(live.id, viewer)
+    hub.ensure_ticking()
+
+
+async def detach(live: LiveSandbox, viewer) -> None:
+    if hub.fanout.unsubscribe(live.id, viewer) == 0:
+        await _save_runner_state(live)  # nobody watches: the clock stops here
+
+
+# --- internals -------------------------------------------------------------------------------
+def _advance(live: LiveSandbox, duration_ms: int) -> None:
+    try:
+        live.cluster.advance(duration_ms)
+    except Exception:
+        log.exception("advancing sandbox %s failed", live.id)
+        live.set_controls(paused=True)  # stop ticking into the same failure every 250 ms
+
+
+async def _broadcast(live: LiveSandbox, delta: str) -> None:
+    if delta:
+        await hub.fanout.publish(live.id, delta)
+
+
+async def _save_runner_state(live: LiveSandbox) -> None:
+    await database_sync_to_async(sandboxes.save_runner_state)(
+        live.id, live.cluster.now_ms, live.speed, live.paused
+    )
+    live.saved_clock_ms = live.cluster.now_ms
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()

@@ -1,0 +1,104 @@
+"""The process's live sandboxes, their viewers, and the ticker that advances watched clusters.
+
+One Hub per process (`hub`). A sandbox is loaded (replayed from the database) the first
+time a page or socket needs it and evicted after it has had no viewer for a while. The
+ticker runs only while some sandbox has a viewer, and advances only those: a cluster
+nobody watches does not tick.
+"""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from cluster_sim import sandboxes
+
+from .fanout import LocalFanout
+from .session import LiveSandbox, LoggedCommand, rebuild
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.25
+IDLE_EVICT_SECONDS = 15 * 60
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.sandboxes: dict[str, LiveSandbox] = {}
+        self.fanout = LocalFanout()
+        self._loading: dict[str, asyncio.Lock] = {}
+        self._ticker: asyncio.Task | None = None
+
+    async def live(self, sandbox_id: str) -> LiveSandbox | None:
+        live = self.sandboxes.get(sandbox_id)
+        if live is not None:
+            return live
+        lock = self._loading.setdefault(sandbox_id, asyncio.Lock())
+        async with lock:
+            live = self.sandboxes.get(sandbox_id)
+            if live is None:
+                live = await _load(sandbox_id)
+                if live is not None:
+                    self.sandboxes[sandbox_id] = live
+        self._loading.pop(sandbox_id, None)
+        return live
+
+    def forget(self) -> None:
+        """Drop every live sandbox (tests; a restart does the same)."""
+        self.sandboxes.clear()
+        self.fanout = LocalFanout()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    # --- the ticker ------------------------------------------------------------------------
+    def ensure_ticking(self) -> None:
+        if not getattr(settings, "CLUSTERLAB_TICKER", True):
+            return
+        loop = asyncio.get_running_loop()
+        if self._ticker is None or self._ticker.done() or self._ticker.get_loop() is not loop:
+            self._ticker = loop.create_task(self._tick_while_watched(), name="clusterlab-ticker")
+
+    async def _tick_while_watched(self) -> None:
+        from cluster_sim import actions  # actions imports the hub
+
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while self.fanout.watched():
+            await asyncio.sleep(TICK_SECONDS)
+            now = loop.time()
+            elapsed, last = now - last, now
+            for sandbox_id in self.fanout.watched():
+                live = self.sandboxes.get(sandbox_id)
+                if live is not None and not live.paused:
+                    try:
+                        await actions.advance_wall_clock(live, elapsed)
+                    except Exception:  # one broken sandbox must not stop the others
+                        log.exception("ticking sandbox %s failed", sandbox_id)
+            self._evict_idle(now)
+
+    def _evict_idle(self, now: float) -> None:
+        for sandbox_id, live in list(self.sandboxes.items()):
+            if self.fanout.count(sandbox_id):
+                live.idle_since = None
+            elif live.idle_since is None:
+                live.idle_since = now
+            elif now - live.idle_since > IDLE_EVICT_SECONDS and not live.lock.locked():
+                del self.sandboxes[sandbox_id]
+
+
+async def _load(sandbox_id: str) -> LiveSandbox | None:
+    loaded = await database_sync_to_async(sandboxes.load_sandbox)(sandbox_id)
+    if loaded is None:
+        return None
+    record, commands = loaded
+    log_entries = [LoggedCommand(c.at_ms, c.line, c.stdin) for c in commands]
+    cluster, runner = rebuild(
+        record.preset, record.seed, record.initial_profile, log_entries, record.clock_ms
+    )
+    next_seq = commands[-1].seq + 1 if commands else 0
+    return LiveSandbox(record, cluster, runner, next_seq)
+
+
+hub = Hub()

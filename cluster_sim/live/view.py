@@ -1,0 +1,425 @@
+"""The playground page as fragments, and after each step only the fragments that changed.
+
+Every fragment has a stable DOM id. `full()` renders the whole view (for the page and
+for a socket that just connected) and remembers each fragment's HTML; `delta()` asks
+the engine which objects changed since the last call, re-renders only those fragments,
+and returns htmx out-of-band swaps for the ones whose HTML differs. One delta is
+rendered per step and sent to every viewer, so the cost of a step grows with what
+changed, not with the cluster or the number of viewers.
+
+Convention: a fragment template starts with its element and `id` as the first attribute
+(`<li id="…"`), so `_oob()` can mark it for an out-of-band swap by string insertion.
+"""
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from django.template.loader import get_template
+
+from cluster_sim.engine.kubectl.printers import timestamp_ms
+
+from .cards import clock_text, dom_id, event_card, node_card, pod_card
+from .workload_cards import WORKLOAD_KINDS, traffic_card, workload_card
+
+COMPACT_NODE_THRESHOLD = 60  # beyond this many nodes the heat-map grid replaces the cards
+MAX_EVENTS = 100  # the events stream keeps the newest this many
+MAX_LANE_PODS = 50  # Pending pods drawn in the Unscheduled lane (the rest are counted)
+UNSCHEDULED = "pods-unscheduled"
+
+_TEMPLATES = {
+    name: f"playground/partials/{name}.html"
+    for name in (
+        "pod",
+        "node",
+        "node_head",
+        "node_cell",
+        "event",
+        "workload",
+        "clock",
+        "summary",
+        "lane_more",
+        "traffic_stats",
+    )
+}
+
+
+def _render(name: str, context: dict) -> str:
+    return get_template(_TEMPLATES[name]).render(context).strip()
+
+
+def _oob(html: str) -> str:
+    return html.replace(' id="', ' hx-swap-oob="true" id="', 1)
+
+
+def _delete(fragment_id: str) -> str:
+    return f'<div id="{fragment_id}" hx-swap-oob="delete"></div>'
+
+
+def _insert(where: str, container_id: str, html: str) -> str:
+    return f'<div hx-swap-oob="{where}:#{container_id}">{html}</div>'
+
+
+@dataclass
+class Controls:
+    """The runner's state the toolbar shows (not part of the cluster)."""
+
+    speed: int = 1
+    paused: bool = False
+
+
+@dataclass
+class PlaygroundView:
+    cluster: object
+    controls: Controls = field(default_factory=Controls)
+    compact: bool = False
+    _sent: dict[str, str] = field(default_factory=dict)  # fragment id -> HTML last sent
+    _slot: dict[str, str] = field(default_factory=dict)  # pod fragment -> its container id
+    _pod_state: dict[str, str] = field(default_factory=dict)  # pod fragment -> status class
+    _pod_node: dict[str, str] = field(default_factory=dict)  # pod fragment -> node name
+    _events: deque = field(default_factory=deque)  # event fragment ids, oldest first
+    _pod_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (ns, name) -> fragment
+    _lane_hidden: int = 0
+    _rv: int = 0
+    _with_traffic: set = field(default_factory=set)  # (namespace, service) with a flow last step
+
+    # --- the whole view ------------------------------------------------------------------
+    def full(self) -> dict[str, str]:
+        """Every region's HTML, keyed by region id; resets what later deltas compare to."""
+        cluster, store = self.cluster, self.cluster.store
+        self._sent.clear()
+        self._slot.clear()
+        self._pod_state.clear()
+        self._pod_node.clear()
+        self._events.clear()
+        self._pod_ids.clear()
+        self._rv = cluster.resource_version
+        nodes = sorted(store.list("Node"), key=lambda n: n["metadata"]["name"])
+        self.compact = len(nodes) > COMPACT_NODE_THRESHOLD
+        node_names = {n["metadata"]["name"] for n in nodes}
+        now = cluster.now_ms
+
+        pods_by_slot: dict[str, list[dict]] = {}
+        for pod in store.list("Pod"):
+            card = pod_card(store, pod, now)
+            slot = self._slot_of(pod, node_names)
+            self._pod_state[card["id"]] = card["status_class"]
+            self._pod_node[card["id"]] = pod["spec"].get("nodeName") or ""
+            self._pod_ids[(card["namespace"], card["name"])] = card["id"]
+            if self.compact and slot != UNSCHEDULED:
+                continue
+            pods_by_slot.setdefault(slot, []).append(card)
+
+        node_html = []
+        for node in nodes:
+            card = node_card(cluster, node)
+            if self.compact:
+                html = _render("node_cell", {"node": card})
+            else:
+                pods = sorted(pods_by_slot.get(card["pods_id"], ()), key=lambda c: c["sort_key"])
+                pod_html = [self._remember_pod(p, card["pods_id"]) for p in pods]
+                head = _render("node_head", {"node": card})
+                self._sent[dom_id("node", card["name"]) + "-head"] = head
+                html = _render("node", {"node": card, "head": head, "pods": pod_html})
+            self._sent[card["id"]] = html
+            node_html.append(html)
+
+        lane = sorted(pods_by_slot.get(UNSCHEDULED, ()), key=lambda c: c["sort_key"])
+        self._lane_hidden = max(0, len(lane) - MAX_LANE_PODS)
+        lane_html = [self._remember_pod(p, UNSCHEDULED) for p in lane[:MAX_LANE_PODS]]
+        lane_more = self._remember("lane-more", _render("lane_more", {"hidden": self._lane_hidden}))
+
+        events = sorted(store.list("Event"), key=_event_order)[-MAX_EVENTS:]
+        event_html = []
+        for event in reversed(events):  # newest first
+            card = event_card(event)
+            self._events.appendleft(card["id"])
+            event_html.append(self._remember(card["id"], _render("event", {"event": card})))
+
+        workload_html = {resource: [] for resource in WORKLOAD_KINDS.values()}
+        for kind, resource in WORKLOAD_KINDS.items():
+            for obj in sorted(store.list(kind), key=_namespaced_name):
+                card = self._workload_card(obj)
+                self._remember_traffic(card)
+                workload_html[resource].append(
+                    self._remember(card["id"], _render("workload", {"w": card}))
+                )
+
+        return {
+            "nodes": "\n".join(node_html),
+            "unscheduled": "\n".join(lane_html),
+            "lane_more": lane_more,
+            "events": "\n".join(event_html),
+            "workloads": workload_html,
+            "clock": self._remember("sim-clock", self._clock_html()),
+            "summary": self._remember("cluster-summary", self._summary_html()),
+            "compact": self.compact,
+        }
+
+    # --- what changed ------------------------------------------------------------------------
+    def delta(self) -> str:
+        """Out-of-band swaps for what changed since the last full() or delta(); "" if nothing."""
+        cluster, store = self.cluster, self.cluster.store
+        changes = cluster.changes_since(self._rv)
+        self._rv = cluster.resource_version
+        if changes is None:
+            return self.full_as_oob()
+        # each object once, in the order it first changed
+        touched = dict.fromkeys((kind, namespace, name) for _, _, kind, namespace, name in changes)
+        # A node coming or going moves pods between regions: redraw everything (rare).
+        if any(kind == "Node" and event_type != "MODIFIED" for _, event_type, kind, _, _ in changes):
+            return self.full_as_oob()
+
+        out: list[str] = []
+        nodes_to_refresh: set[str] = set()
+        node_names = None
+        for kind, namespace, name in touched:
+            if kind == "Node":
+                nodes_to_refresh.add(name)
+            elif kind == "Pod":
+                if node_names is None:
+                    node_names = {n["metadata"]["name"] for n in store.list("Node")}
+                self._pod_changed(
+                    store.get("Pod", namespace, name),
+                    namespace,
+                    name,
+                    node_names,
+                    out,
+                    nodes_to_refresh,
+                )
+            elif kind == "Event":
+                self._event_changed(store.get("Event", namespace, name), out)
+            elif kind in WORKLOAD_KINDS:
+                self._workload_changed(store.get(kind, namespace, name), kind, namespace, name, out)
+        for name in sorted(nodes_to_refresh):
+            self._node_changed(name, out)
+        self._traffic_changed(out)
+        if any(k == "Pod" or k == "Node" for k, _, _ in touched):
+            self._update("cluster-summary", self._summary_html(), out)
+        self._update("sim-clock", self._clock_html(), out)
+        return "".join(out)
+
+    def full_as_oob(self) -> str:
+        """The whole view as swaps of its regions: what a reconnecting socket receives."""
+        regions = self.full()
+        nodes_class = "nodes compact" if regions["compact"] else "nodes"
+        parts = [
+            f'<div id="nodes" class="{nodes_class}" hx-swap-oob="true">{regions["nodes"]}</div>',
+            f'<div id="{UNSCHEDULED}" class="lane-pods" hx-swap-oob="true">{regions["unscheduled"]}</div>',
+            _oob(regions["lane_more"]),
+            f'<ol id="events-list" class="events" hx-swap-oob="true">{regions["events"]}</ol>',
+            _oob(regions["clock"]),
+            _oob(regions["summary"]),
+        ]
+        for resource, rows in regions["workloads"].items():
+            parts.append(
+                f'<ul id="wl-{resource}s" class="workload-list" hx-swap-oob="true">{"".join(rows)}</ul>'
+            )
+        return "".join(parts)
+
+    def set_controls(self, speed: int, paused: bool) -> None:
+        self.controls = Controls(speed, paused)
+
+    # --- pods --------------------------------------------------------------------------------
+    def _slot_of(self, pod: dict, node_names) -> str:
+        node = pod["spec"].get("nodeName")
+        return dom_id("pods", node) if node and node in node_names else UNSCHEDULED
+
+    def _remember_pod(self, card: dict, slot: str) -> str:
+        self._slot[card["id"]] = slot
+        return self._remember(card["id"], _render("pod", {"pod": card}))
+
+    def _pod_changed(self, pod, namespace, name, node_names, out, nodes_to_refresh) -> None:
+        if pod is None:  # deleted: find it by name among what we drew
+            fragment = self._pod_ids.pop((namespace, name), None)
+            if fragment is None:
+                return
+            nodes_to_refresh.add(self._pod_node.pop(fragment, ""))
+            self._pod_state.pop(fragment, None)
+            if self._slot.pop(fragment, None) is not None:
+                self._sent.pop(fragment, None)
+                out.append(_delete(fragment))
+            return
+        card = pod_card(self.cluster.store, pod, self.cluster.now_ms)
+        fragment = card["id"]
+        self._pod_ids[(namespace, name)] = fragment
+        node = pod["spec"].get("nodeName") or ""
+        old_node = self._pod_node.get(fragment)
+        if old_node != node:
+            nodes_to_refresh.update(n for n in (old_node, node) if n)
+        elif self._pod_state.get(fragment) != card["status_class"] and self.compact and node:
+            nodes_to_refresh.add(node)  # the grid cell counts its pods' states
+        self._pod_node[fragment] = node
+        self._pod_state[fragment] = card["status_class"]
+        slot = self._slot_of(pod, node_names)
+        if self.compact and slot != UNSCHEDULED:
+            if self._slot.pop(fragment, None) is not None:
+                self._sent.pop(fragment, None)
+                out.append(_delete(fragment))
+            return
+        old_slot = self._slot.get(fragment)
+        html = _render("pod", {"pod": card})
+        if old_slot == slot:
+            self._update(fragment, html, out)
+            return
+        if old_slot is not None:
+            out.append(_delete(fragment))
+        if slot == UNSCHEDULED and old_slot is None and self._lane_count() >= MAX_LANE_PODS:
+            self._lane_hidden += 1
+            self._update("lane-more", _render("lane_more", {"hidden": self._lane_hidden}), out)
+            self._slot.pop(fragment, None)
+            return
+        self._slot[fragment] = slot
+        self._sent[fragment] = html
+        out.append(_insert("beforeend", slot, html))
+
+    def _lane_count(self) -> int:
+        return sum(1 for slot in self._slot.values() if slot == UNSCHEDULED)
+
+    # --- nodes -------------------------------------------------------------------------------
+    def _node_changed(self, name: str, out: list[str]) -> None:
+        if not name:
+            return
+        node = self.cluster.store.get("Node", "", name)
+        fragment = dom_id("node", name)
+        if node is None:
+            if self._sent.pop(fragment, None) is not None:
+                self._sent.pop(fragment + "-head", None)
+                out.append(_delete(fragment))
+            return
+        card = node_card(self.cluster, node)
+        if self.compact:
+            html = _render("node_cell", {"node": card})
+            if fragment in self._sent:
+                self._update(fragment, html, out)
+            else:
+                self._sent[fragment] = html
+                out.append(_insert("beforeend", "nodes", html))
+            return
+        head = _render("node_head", {"node": card})
+        if fragment in self._sent:
+            self._update(fragment + "-head", head, out)
+            return
+        self._sent[fragment + "-head"] = head
+        html = _render("node", {"node": card, "head": head, "pods": []})
+        self._sent[fragment] = html
+        out.append(_insert("beforeend", "nodes", html))
+
+    # --- events and workloads ------------------------------------------------------------------
+    def _event_changed(self, event, out: list[str]) -> None:
+        if event is None:
+            return  # expired events stay in the stream until pushed out by newer ones
+        card = event_card(event)
+        fragment = card["id"]
+        html = _render("event", {"event": card})
+        if self._sent.get(fragment) == html:
+            return
+        if fragment in self._sent:
+            out.append(_delete(fragment))
+            self._events.remove(fragment)
+        self._sent[fragment] = html
+        self._events.append(fragment)
+        out.append(_insert("afterbegin", "events-list", html))
+        while len(self._events) > MAX_EVENTS:
+            oldest = self._events.popleft()
+            self._sent.pop(oldest, None)
+            out.append(_delete(oldest))
+
+    def _workload_card(self, obj: dict) -> dict:
+        traffic = None
+        if obj["kind"] == "Service":
+            key = (obj["metadata"]["namespace"], obj["metadata"]["name"])
+            flow = self.cluster.traffic.flows.get(key)
+            if flow is not None:
+                traffic = traffic_card(self.cluster.traffic.service_stats(flow))
+        return workload_card(obj, traffic)
+
+    def _workload_changed(self, obj, kind, namespace, name, out: list[str]) -> None:
+        resource = WORKLOAD_KINDS[kind]
+        fragment = dom_id("wl", resource, namespace, name)
+        if obj is None:
+            if self._sent.pop(fragment, None) is not None:
+                out.append(_delete(fragment))
+            return
+        card = self._workload_card(obj)
+        self._remember_traffic(card)
+        html = _render("workload", {"w": card})
+        if fragment in self._sent:
+            self._update(fragment, html, out)
+        else:
+            self._sent[fragment] = html
+            out.append(_insert("beforeend", f"wl-{resource}s", html))
+
+    def _traffic_changed(self, out: list[str]) -> None:
+        """Traffic figures are not API objects: refresh each Service's that has (or had) a flow."""
+        flows = self.cluster.traffic.flows
+        for namespace, name in sorted(set(flows) | self._with_traffic):
+            service = self.cluster.store.get("Service", namespace, name)
+            fragment = dom_id("wl", "service", namespace, name)
+            if service is None or fragment not in self._sent:
+                continue
+            card = self._workload_card(service)
+            self._update(fragment + "-traffic", _render("traffic_stats", {"w": card}), out)
+        self._with_traffic = set(flows)
+
+    def _remember_traffic(self, card: dict) -> None:
+        if card["kind"] == "Service" and card.get("has_selector"):
+            self._sent[card["id"] + "-traffic"] = _render("traffic_stats", {"w": card})
+
+    # --- small regions -------------------------------------------------------------------------
+    def _clock_html(self) -> str:
+        return _render(
+            "clock",
+            {
+                "clock": clock_text(self.cluster.now_ms),
+                "controls": self.controls,
+                "profile": self.cluster.profile.name,
+            },
+        )
+
+    def _summary_html(self) -> str:
+        states = list(self._pod_state.values())
+        nodes = self.cluster.store.list("Node")
+        ready = sum(1 for n in nodes if node_card_ready(n))
+        return _render(
+            "summary",
+            {
+                "nodes": len(nodes),
+                "ready": ready,
+                "pods": len(states),
+                "running": states.count("running"),
+                "pending": states.count("pending"),
+                "failed": states.count("failed"),
+                "completed": states.count("completed"),
+                "compact": self.compact,
+            },
+        )
+
+    def _remember(self, fragment: str, html: str) -> str:
+        self._sent[fragment] = html
+        return html
+
+    def _update(self, fragment: str, html: str, out: list[str]) -> None:
+        if self._sent.get(fragment) != html:
+            self._sent[fragment] = html
+            out.append(_oob(html))
+
+
+def node_card_ready(node: dict) -> bool:
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in (node.get("status") or {}).get("conditions") or ()
+    )
+
+
+def _event_order(event: dict) -> tuple[int, int]:
+    """When it last happened, then the order the API server stored it."""
+    last = (
+        (event.get("series") or {}).get("lastObservedTime")
+        or event.get("lastTimestamp")
+        or event.get("eventTime")
+    )
+    return timestamp_ms(last) or 0, int(event["metadata"].get("resourceVersion") or 0)
+
+
+def _namespaced_name(obj: dict) -> tuple[str, str]:
+    return obj["metadata"]["namespace"], obj["metadata"]["name"]

@@ -1,0 +1,76 @@
+"""Sandboxes in the database: create, find a visitor's own, append to the log, save the clock.
+
+Synchronous ORM code: the async layers call it through `database_sync_to_async`.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Sandbox, SandboxCommand
+from .presets import DEFAULT_PRESET, PRESETS
+
+SEED_BITS = 31
+
+
+def create_sandbox(owner_session: str, preset: str = DEFAULT_PRESET) -> Sandbox:
+    if preset not in PRESETS:
+        raise KeyError(preset)
+    return Sandbox.objects.create(
+        owner_session=owner_session, preset=preset, seed=secrets.randbits(SEED_BITS)
+    )
+
+
+def owned_sandbox(sandbox_id: str, owner_session: str | None) -> Sandbox | None:
+    """The sandbox if this session owns it; None otherwise (never say which)."""
+    if not owner_session or not sandbox_id:
+        return None
+    return Sandbox.objects.filter(id=sandbox_id, owner_session=owner_session).first()
+
+
+def latest_sandbox(owner_session: str | None) -> Sandbox | None:
+    if not owner_session:
+        return None
+    return Sandbox.objects.filter(owner_session=owner_session).first()
+
+
+def sandboxes_of(owner_session: str | None) -> list[Sandbox]:
+    if not owner_session:
+        return []
+    return list(Sandbox.objects.filter(owner_session=owner_session)[:20])
+
+
+def load_sandbox(sandbox_id: str) -> tuple[Sandbox, list[SandboxCommand]] | None:
+    record = Sandbox.objects.filter(id=sandbox_id).first()
+    if record is None:
+        return None
+    commands = list(record.commands.filter(epoch=record.epoch).order_by("seq"))
+    return record, commands
+
+
+def append_command(
+    sandbox_id: str, epoch: int, seq: int, at_ms: int, line: str, stdin: str | None
+) -> None:
+    """Durable before the command runs: the caller applies it only after this returns."""
+    with transaction.atomic():
+        SandboxCommand.objects.create(
+            sandbox_id=sandbox_id, epoch=epoch, seq=seq, at_ms=at_ms, line=line, stdin=stdin
+        )
+        Sandbox.objects.filter(id=sandbox_id).update(clock_ms=at_ms, updated_at=timezone.now())
+
+
+def save_runner_state(sandbox_id: str, clock_ms: int, speed: int, paused: bool) -> None:
+    Sandbox.objects.filter(id=sandbox_id).update(
+        clock_ms=clock_ms, speed=speed, paused=paused, updated_at=timezone.now()
+    )
+
+
+def start_new_epoch(sandbox_id: str) -> int:
+    """Reset to the preset: later replays start from an empty log; the old one is kept."""
+    with transaction.atomic():
+        record = Sandbox.objects.select_for_update().get(id=sandbox_id)
+        record.epoch += 1
+        record.clock_ms = 0
+        record.save(update_fields=["epoch", "clock_ms", "updated_at"])
+        return record.epoch

@@ -1,0 +1,135 @@
+"""Playground pages. Thin: find the visitor's sandbox, ask the live layer, render.
+
+A visitor reaches only sandboxes their session owns; any other id is a 404, the same
+answer as for an id that does not exist.
+"""
+
+from channels.db import database_sync_to_async
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import actions, sandboxes
+from .explain import topology, why_pod, why_service
+from .export import export_yaml
+from .live.hub import hub
+from .live.node_details import node_details
+from .manifest_templates import TEMPLATES
+from .presets import DEFAULT_PRESET, PRESETS
+
+WHY_KINDS = {"pod", "service", "node"}
+DESCRIBE_KINDS = {"deployment", "statefulset", "daemonset", "job", "cronjob", "hpa"}
+
+
+def _session_key(request) -> str:
+    if request.session.session_key is None:
+        request.session.save()
+    return request.session.session_key
+
+
+@require_GET
+def playground_entry(request):
+    """Reopen the visitor's latest sandbox, or make one from the default preset."""
+    key = _session_key(request)
+    record = sandboxes.latest_sandbox(key) or sandboxes.create_sandbox(key, DEFAULT_PRESET)
+    return redirect("playground", sandbox_id=record.id)
+
+
+@require_POST
+def playground_new(request):
+    preset = request.POST.get("preset", DEFAULT_PRESET)
+    if preset not in PRESETS:
+        return render(
+            request,
+            "playground/new_failed.html",
+            {"preset": preset, "presets": PRESETS.values()},
+            status=400,
+        )
+    record = sandboxes.create_sandbox(_session_key(request), preset)
+    return redirect("playground", sandbox_id=record.id)
+
+
+async def _owned_live(request, sandbox_id: str):
+    record = await database_sync_to_async(sandboxes.owned_sandbox)(
+        sandbox_id, request.session.session_key
+    )
+    if record is None:
+        raise Http404("No such playground")
+    live = await hub.live(sandbox_id)
+    if live is None:
+        raise Http404("No such playground")
+    return record, live
+
+
+@require_GET
+async def playground(request, sandbox_id: str):
+    record, live = await _owned_live(request, sandbox_id)
+    regions = await actions.snapshot(live)
+    mine = await database_sync_to_async(sandboxes.sandboxes_of)(request.session.session_key)
+    return render(
+        request,
+        "playground/page.html",
+        {
+            "sandbox": record,
+            "preset": PRESETS[record.preset],
+            "presets": PRESETS.values(),
+            "regions": regions,
+            "profile": live.cluster.profile,
+            "speeds": actions.SPEEDS,
+            "speed": live.speed,
+            "paused": live.paused,
+            "templates": TEMPLATES.values(),
+            "my_sandboxes": mine,
+        },
+    )
+
+
+@require_GET
+async def why(request, sandbox_id: str, kind: str, namespace: str, name: str):
+    _, live = await _owned_live(request, sandbox_id)
+    cluster = live.cluster
+    if kind == "pod":
+        context, template = why_pod(cluster, namespace, name), "why_pod"
+    elif kind == "service":
+        context, template = why_service(cluster, namespace, name), "why_service"
+    elif kind == "node":
+        context, template = node_details(live.runner, cluster, name), "why_node"
+    elif kind in DESCRIBE_KINDS:
+        output = actions.describe(live, kind, namespace, name)
+        context, template = (
+            {"kind": kind, "name": name, "namespace": namespace, "output": output},
+            "why_describe",
+        )
+    else:
+        raise Http404("Nothing to explain for that kind")
+    if context is None:
+        return render(
+            request,
+            "playground/partials/why_gone.html",
+            {"kind": kind, "name": name, "namespace": namespace},
+        )
+    return render(request, f"playground/partials/{template}.html", {"why": context})
+
+
+@require_GET
+async def topology_view(request, sandbox_id: str):
+    _, live = await _owned_live(request, sandbox_id)
+    return render(request, "playground/partials/topology.html", {"topo": topology(live.cluster)})
+
+
+@require_GET
+async def export_view(request, sandbox_id: str):
+    _, live = await _owned_live(request, sandbox_id)
+    response = HttpResponse(
+        export_yaml(live.cluster), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="clusterlab-{sandbox_id[:8]}.yaml"'
+    return response
+
+
+@require_GET
+def manifest_template(request, key: str):
+    template = TEMPLATES.get(key)
+    if template is None:
+        raise Http404("No such template")
+    return HttpResponse(template.yaml, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,303 @@
+// The playground's browser side. The server renders every fragment; this file only
+// sends commands over the socket htmx-ext-ws keeps open, and handles what belongs to
+// one browser tab: tabs, the console's history, the editor, the selected object.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("playground");
+  if (!root) return;
+
+  const $ = (id) => document.getElementById(id);
+  let socket = null; // htmx-ext-ws's socket wrapper: queues while reconnecting
+  const pending = []; // messages sent before the first connection
+
+  // --- the socket ------------------------------------------------------------------------
+  function send(message) {
+    const text = JSON.stringify(message);
+    if (socket) socket.send(text, root);
+    else pending.push(text);
+  }
+
+  function runCommand(line) {
+    send({ action: "run", line: line });
+  }
+
+  function setConnection(state, text) {
+    const badge = $("connection");
+    badge.className = "connection conn-" + state;
+    badge.textContent = text;
+  }
+
+  document.body.addEventListener("htmx:wsOpen", (event) => {
+    socket = event.detail.socketWrapper;
+    setConnection("live", "live");
+    while (pending.length) socket.send(pending.shift(), root);
+  });
+  document.body.addEventListener("htmx:wsClose", () => setConnection("lost", "reconnecting…"));
+  document.body.addEventListener("htmx:wsError", () => setConnection("lost", "reconnecting…"));
+
+  // Out-of-band swaps replace elements; give keyboard focus back to the element with the
+  // same id, so a learner tabbing through pods or pressing "+" keeps their place.
+  let focusedId = null;
+  document.body.addEventListener("htmx:wsBeforeMessage", () => {
+    const active = document.activeElement;
+    focusedId = active && active !== document.body ? active.id || null : null;
+  });
+  document.body.addEventListener("htmx:wsAfterMessage", (event) => {
+    if (focusedId && (!document.activeElement || document.activeElement === document.body)) {
+      const again = document.getElementById(focusedId);
+      if (again) again.focus({ preventScroll: true });
+    }
+    afterUpdate(String(event.detail.message || ""));
+  });
+
+  function afterUpdate(message) {
+    syncControls();
+    trimEvents();
+    filterEvents();
+    if (message.includes('id="editor-result"')) showDiagnostics();
+    if (message.includes("console-entry")) scrollConsole();
+    refreshVisiblePanels();
+  }
+
+  // --- time controls -------------------------------------------------------------------------
+  function syncControls() {
+    const clock = $("sim-clock");
+    if (!clock) return;
+    const paused = clock.dataset.paused === "true";
+    const playPause = $("play-pause");
+    playPause.dataset.time = paused ? "play" : "pause";
+    playPause.textContent = paused ? "Play" : "Pause";
+    document.querySelectorAll("button.speed").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.speed === clock.dataset.speed));
+    });
+    const profile = $("profile-select");
+    if (profile && document.activeElement !== profile) profile.value = clock.dataset.profile;
+  }
+
+  // --- clicks: commands, time, selection ----------------------------------------------------
+  root.addEventListener("click", (event) => {
+    const target = event.target.closest("button, [data-why]");
+    if (!target || target.disabled) return;
+    if (target.dataset.command) {
+      runCommand(target.dataset.command);
+      return;
+    }
+    if (target.dataset.time) {
+      send({ action: "time", op: target.dataset.time });
+      return;
+    }
+    if (target.dataset.speed) {
+      send({ action: "time", op: "speed", speed: Number(target.dataset.speed) });
+      return;
+    }
+    if (target.dataset.why) {
+      select(target.dataset.why, target.dataset.namespace || "-", target.dataset.name);
+      return;
+    }
+    if (target.dataset.gotoLine && editor) {
+      window.ClusterLabEditor.focus(editor);
+    }
+  });
+
+  $("profile-select").addEventListener("change", (event) => {
+    runCommand("sim profile " + event.target.value);
+  });
+
+  $("add-node-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    send({ action: "add-node", size: $("add-node-size").value });
+  });
+
+  const resetDialog = $("reset-dialog");
+  $("reset-button").addEventListener("click", () => resetDialog.showModal());
+  resetDialog.addEventListener("close", () => {
+    if (resetDialog.returnValue === "reset") send({ action: "reset" });
+  });
+
+  root.addEventListener("change", (event) => {
+    const slider = event.target.closest(".traffic-slider");
+    if (!slider) return;
+    runCommand(
+      `sim traffic ${slider.dataset.service} --rps ${slider.value} -n ${slider.dataset.namespace}`,
+    );
+  });
+  root.addEventListener("input", (event) => {
+    const slider = event.target.closest(".traffic-slider");
+    if (slider) slider.setAttribute("aria-valuetext", `${slider.value} requests per second`);
+  });
+
+  // --- the selected object (Why? panel) -------------------------------------------------------
+  let selected = null;
+  let lastRefresh = 0;
+
+  function whyUrl(sel) {
+    const parts = [sel.kind, sel.namespace || "-", sel.name].map(encodeURIComponent);
+    return root.dataset.whyUrl + parts.join("/") + "/";
+  }
+
+  function select(kind, namespace, name) {
+    selected = { kind: kind, namespace: namespace, name: name };
+    showTab("tab-why");
+    loadWhy(true);
+  }
+
+  function loadWhy(focusPanel) {
+    if (!selected) return;
+    lastRefresh = Date.now();
+    htmx
+      .ajax("GET", whyUrl(selected), { target: "#why-panel", swap: "innerHTML" })
+      .then(() => {
+        if (focusPanel) {
+          const heading = document.querySelector("#why-panel h3");
+          if (heading) {
+            heading.tabIndex = -1;
+            heading.focus();
+          }
+        }
+      });
+  }
+
+  function loadTopology() {
+    lastRefresh = Date.now();
+    htmx.ajax("GET", root.dataset.topologyUrl, { target: "#topology-panel", swap: "innerHTML" });
+  }
+
+  // Panels fetched over HTTP follow the live cluster at most once a second while shown.
+  function refreshVisiblePanels() {
+    if (Date.now() - lastRefresh < 1000) return;
+    const open = document.querySelector('[role="tab"][aria-selected="true"]');
+    if (!open) return;
+    if (open.id === "tab-why" && selected && !$("why-panel").contains(document.activeElement)) {
+      loadWhy(false);
+    } else if (open.id === "tab-topology") {
+      loadTopology();
+    }
+  }
+
+  // --- tabs (WAI-ARIA tabs pattern: arrows move, Home/End jump) -------------------------------
+  const tabs = Array.from(document.querySelectorAll('.tabs [role="tab"]'));
+
+  function showTab(id) {
+    tabs.forEach((tab) => {
+      const on = tab.id === id;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+      $(tab.getAttribute("aria-controls")).hidden = !on;
+    });
+    if (id === "tab-topology") loadTopology();
+    if (id === "tab-editor") ensureEditor();
+    if (id === "tab-console") scrollConsole();
+  }
+
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => showTab(tab.id));
+    tab.addEventListener("keydown", (event) => {
+      let next = null;
+      if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+      else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+      else if (event.key === "Home") next = tabs[0];
+      else if (event.key === "End") next = tabs[tabs.length - 1];
+      if (next) {
+        event.preventDefault();
+        showTab(next.id);
+        next.focus();
+      }
+    });
+  });
+
+  // --- the console -----------------------------------------------------------------------------
+  const input = $("console-input");
+  const history = [];
+  let historyIndex = 0;
+
+  $("console-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const line = input.value.trim();
+    if (!line) return;
+    if (history[history.length - 1] !== line) history.push(line);
+    historyIndex = history.length;
+    input.value = "";
+    if (line === "clear") {
+      $("console-output").replaceChildren();
+      return;
+    }
+    runCommand(line);
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowUp" && historyIndex > 0) {
+      historyIndex -= 1;
+    } else if (event.key === "ArrowDown" && historyIndex < history.length) {
+      historyIndex += 1;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    input.value = history[historyIndex] || "";
+  });
+
+  function scrollConsole() {
+    const output = $("console-output");
+    output.scrollTop = output.scrollHeight;
+  }
+
+  // --- the YAML editor -------------------------------------------------------------------------
+  let editor = null;
+
+  function ensureEditor() {
+    if (!editor && window.ClusterLabEditor) {
+      editor = window.ClusterLabEditor.create($("yaml-input"), { ariaLabel: "Manifest (YAML)" });
+    }
+    return editor;
+  }
+
+  $("editor-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = ensureEditor() ? window.ClusterLabEditor.getText(editor) : $("yaml-input").value;
+    send({ action: "apply", yaml: text });
+  });
+
+  $("template-select").addEventListener("change", (event) => {
+    const key = event.target.value;
+    if (!key) return;
+    fetch(root.dataset.templateUrl + encodeURIComponent(key) + "/")
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((text) => {
+        if (ensureEditor()) window.ClusterLabEditor.setText(editor, text);
+        else $("yaml-input").value = text;
+        event.target.value = "";
+      });
+  });
+
+  function showDiagnostics() {
+    const result = $("editor-result");
+    if (!result || !ensureEditor()) return;
+    let diagnostics = [];
+    try {
+      diagnostics = JSON.parse(result.dataset.diagnostics || "[]");
+    } catch (error) {
+      diagnostics = [];
+    }
+    window.ClusterLabEditor.setDiagnostics(editor, diagnostics);
+  }
+
+  // --- events stream ---------------------------------------------------------------------------
+  const MAX_EVENTS = 100;
+
+  function trimEvents() {
+    const list = $("events-list");
+    while (list && list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+  }
+
+  function filterEvents() {
+    const needle = $("events-filter").value.trim().toLowerCase();
+    document.querySelectorAll("#events-list > li").forEach((item) => {
+      item.hidden = needle !== "" && !item.dataset.object.toLowerCase().includes(needle);
+    });
+  }
+
+  $("events-filter").addEventListener("input", filterEvents);
+
+  syncControls();
+})();
