@@ -94,7 +94,8 @@ def pod_card(store, pod: dict, now_ms: int) -> dict:
         "status": summary.status,
         "status_class": pod_status_class(summary.status, summary.ready),
         "ready": summary.ready,
-        "restarts": summary.restarts,
+        # the count only: "(5s ago)" would change every second without the pod changing
+        "restarts": summary.restarts.split(" ", 1)[0],
         "owner": f"{owner[0]} {owner[1]}" if owner else "",
         "hue": owner_hue(owner),
         "reason": reason,

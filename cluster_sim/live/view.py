@@ -80,6 +80,7 @@ class PlaygroundView:
     _pod_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (ns, name) -> fragment
     _lane_hidden: int = 0
     _rv: int = 0
+    _powered: dict[str, bool] = field(default_factory=dict)  # node -> switched on, as drawn
     _with_traffic: set = field(default_factory=set)  # (namespace, service) with a flow last step
 
     # --- the whole view ------------------------------------------------------------------
@@ -96,6 +97,7 @@ class PlaygroundView:
         nodes = sorted(store.list("Node"), key=lambda n: n["metadata"]["name"])
         self.compact = len(nodes) > COMPACT_NODE_THRESHOLD
         node_names = {n["metadata"]["name"] for n in nodes}
+        self._powered = {name: cluster.node_powered(name) for name in node_names}
         now = cluster.now_ms
 
         pods_by_slot: dict[str, list[dict]] = {}
@@ -166,7 +168,9 @@ class PlaygroundView:
         # each object once, in the order it first changed
         touched = dict.fromkeys((kind, namespace, name) for _, _, kind, namespace, name in changes)
         # A node coming or going moves pods between regions: redraw everything (rare).
-        if any(kind == "Node" and event_type != "MODIFIED" for _, event_type, kind, _, _ in changes):
+        if any(
+            kind == "Node" and event_type != "MODIFIED" for _, event_type, kind, _, _ in changes
+        ):
             return self.full_as_oob()
 
         out: list[str] = []
@@ -190,6 +194,7 @@ class PlaygroundView:
                 self._event_changed(store.get("Event", namespace, name), out)
             elif kind in WORKLOAD_KINDS:
                 self._workload_changed(store.get(kind, namespace, name), kind, namespace, name, out)
+        nodes_to_refresh.update(self._power_changed())
         for name in sorted(nodes_to_refresh):
             self._node_changed(name, out)
         self._traffic_changed(out)
@@ -348,6 +353,17 @@ class PlaygroundView:
         else:
             self._sent[fragment] = html
             out.append(_insert("beforeend", f"wl-{resource}s", html))
+
+    def _power_changed(self) -> list[str]:
+        """Nodes switched off or on by `sim node kill/restore`: not an API change (the
+        control plane finds out later), but the card says so at once."""
+        changed = []
+        for name, powered in self._powered.items():
+            now = self.cluster.node_powered(name)
+            if now != powered:
+                self._powered[name] = now
+                changed.append(name)
+        return changed
 
     def _traffic_changed(self, out: list[str]) -> None:
         """Traffic figures are not API objects: refresh each Service's that has (or had) a flow."""

@@ -53,7 +53,9 @@ async def receive_until(communicator, pattern: str, timeout: float = 3.0) -> str
     while True:
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
-            raise AssertionError(f"no message matched {pattern!r}; got:\n" + "\n".join(seen)[-3000:])
+            raise AssertionError(
+                f"no message matched {pattern!r}; got:\n" + "\n".join(seen)[-3000:]
+            )
         message = await communicator.receive_from(timeout=remaining)
         seen.append(message)
         if re.search(pattern, message):

@@ -40,7 +40,7 @@ async def test_the_owner_gets_the_whole_view_first():
     socket, first = await connected(sandbox.id, key)
     for region in ('id="nodes"', 'id="pods-unscheduled"', 'id="events-list"', 'id="sim-clock"'):
         assert region in first
-    assert first.count('class="node ') == 3 and "worker-1" in first
+    assert first.count('<article id="node-') == 3 and "worker-1" in first
     await socket.disconnect()
 
 
@@ -76,12 +76,17 @@ async def test_a_command_is_in_the_log_before_it_runs_and_before_the_answer(monk
         return original(line, stdin)
 
     monkeypatch.setattr(live.runner, "run_line", run_line)
-    await socket.send_to(text_data=command("kubectl create deployment web --image=nginx --replicas=2"))
+    await socket.send_to(
+        text_data=command("kubectl create deployment web --image=nginx --replicas=2")
+    )
     answer = await receive_until(socket, r"console-entry")
     assert 'data-seq="0"' in answer and "deployment.apps/web created" in answer
-    assert await database_sync_to_async(
-        lambda: SandboxCommand.objects.filter(sandbox_id=sandbox.id).count()
-    )() == 1
+    assert (
+        await database_sync_to_async(
+            lambda: SandboxCommand.objects.filter(sandbox_id=sandbox.id).count()
+        )()
+        == 1
+    )
     assert seen_in_db == [True]
     await socket.disconnect()
 
@@ -260,7 +265,9 @@ async def test_add_node_names_it_and_logs_the_command():
     await socket.send_to(text_data=json.dumps({"action": "add-node", "size": "gpu"}))
     answer = await receive_until(socket, r"console-entry")
     assert "$ sim node add node-1 --cpu 8 --memory 32Gi --gpus 1" in answer
-    assert await logged(sandbox.id) == [(0, "sim node add node-1 --cpu 8 --memory 32Gi --gpus 1", None)]
+    assert await logged(sandbox.id) == [
+        (0, "sim node add node-1 --cpu 8 --memory 32Gi --gpus 1", None)
+    ]
     await socket.disconnect()
 
 

@@ -1,0 +1,117 @@
+"""Playground pages over HTTP: creating and reopening sandboxes, ownership, the why panels,
+the export and the editor templates."""
+
+import pytest
+import yaml
+
+from cluster_sim.live.hub import hub
+from cluster_sim.models import Sandbox
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def open_playground(client):
+    response = client.get("/playground/")
+    assert response.status_code == 302
+    return response.url.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_the_first_visit_makes_a_sandbox_and_the_next_reopens_it(client):
+    first = open_playground(client)
+    assert Sandbox.objects.get(id=first).preset == "empty-3"
+    assert open_playground(client) == first
+    assert len(first) >= 22  # 128 random bits, URL-safe
+
+
+def test_the_page_shows_the_cluster(client):
+    sandbox_id = open_playground(client)
+    page = client.get(f"/playground/{sandbox_id}/").content.decode()
+    assert page.count('<article id="node-') == 3
+    assert f'ws-connect="/ws/playground/{sandbox_id}/"' in page
+    assert "3 nodes (3 Ready)" in page
+    assert "realistic (Kubernetes defaults)" in page
+
+
+def test_another_visitor_gets_404_everywhere(client, django_user_model):
+    from django.test import Client
+
+    sandbox_id = open_playground(client)
+    stranger = Client()
+    open_playground(stranger)
+    for path in (
+        f"/playground/{sandbox_id}/",
+        f"/playground/{sandbox_id}/topology/",
+        f"/playground/{sandbox_id}/export.yaml",
+        f"/playground/{sandbox_id}/why/node/-/worker-1/",
+    ):
+        assert stranger.get(path).status_code == 404, path
+    assert stranger.get("/playground/doesnotexist/").status_code == 404
+
+
+def test_a_new_sandbox_from_a_preset(client):
+    first = open_playground(client)
+    response = client.post("/playground/new/", {"preset": "mixed"})
+    assert response.status_code == 302
+    second = response.url.rstrip("/").rsplit("/", 1)[1]
+    assert second != first and Sandbox.objects.get(id=second).preset == "mixed"
+    assert open_playground(client) == second  # the latest is reopened
+    page = client.get(f"/playground/{second}/").content.decode()
+    assert "mixed nodes" in page and "gpu-1" in page
+
+
+def test_an_unknown_preset_is_a_clear_400(client):
+    open_playground(client)
+    response = client.post("/playground/new/", {"preset": "nope"})
+    assert response.status_code == 400
+    assert b"nope" in response.content and b"3 empty worker nodes" in response.content
+
+
+async def _run(sandbox_id, line):
+    from cluster_sim import actions
+
+    live = await hub.live(sandbox_id)
+    await actions.run_command(live, line)
+    await actions.step(live, 60_000)
+
+
+def test_why_panels_for_a_pod_a_node_a_service_and_a_deployment(client):
+    from asgiref.sync import async_to_sync
+
+    sandbox_id = open_playground(client)
+    run = async_to_sync(_run)
+    run(sandbox_id, "kubectl create deployment web --image=nginx --replicas=2")
+    run(sandbox_id, "kubectl expose deployment web --port=80")
+    live = async_to_sync(hub.live)(sandbox_id)
+    pod = live.cluster.store.list("Pod", "default")[0]["metadata"]["name"]
+    base = f"/playground/{sandbox_id}/why"
+
+    pod_panel = client.get(f"{base}/pod/default/{pod}/").content.decode()
+    assert pod in pod_panel and "Running" in pod_panel and "ReplicaSet" in pod_panel
+    node_panel = client.get(f"{base}/node/-/worker-1/").content.decode()
+    assert "sim node kill worker-1" in node_panel and "kubectl describe node worker-1" in node_panel
+    service_panel = client.get(f"{base}/service/default/web/").content.decode()
+    assert "ClusterIP" in service_panel and pod in service_panel
+    deployment_panel = client.get(f"{base}/deployment/default/web/").content.decode()
+    assert "Replicas:" in deployment_panel and "RollingUpdate" in deployment_panel
+    gone = client.get(f"{base}/pod/default/nope/")
+    assert gone.status_code == 200 and b"any more" in gone.content
+    assert client.get(f"{base}/secret/default/x/").status_code == 404
+
+
+def test_topology_and_export(client):
+    from asgiref.sync import async_to_sync
+
+    sandbox_id = open_playground(client)
+    async_to_sync(_run)(sandbox_id, "kubectl create deployment web --image=nginx --replicas=2")
+    topology = client.get(f"/playground/{sandbox_id}/topology/").content.decode()
+    assert "<svg" in topology and "web" in topology
+    export = client.get(f"/playground/{sandbox_id}/export.yaml")
+    assert export["Content-Disposition"].startswith("attachment;")
+    documents = [d for d in yaml.safe_load_all(export.content) if d]
+    assert [(d["kind"], d["metadata"]["name"]) for d in documents] == [("Deployment", "web")]
+
+
+def test_editor_templates_are_served_as_text(client):
+    response = client.get("/playground/templates/deployment/")
+    assert response.status_code == 200 and b"kind: Deployment" in response.content
+    assert client.get("/playground/templates/nope/").status_code == 404
