@@ -99,8 +99,8 @@ async def step(live: LiveSandbox, duration_ms: int = STEP_MS) -> None:
     async with live.lock:
         _advance(live, duration_ms)
         delta = live.view.delta()
+        await _save_runner_state(live)  # durable before anyone sees it
     await _broadcast(live, delta)
-    await _save_runner_state(live)
 
 
 async def advance_to_next_event(live: LiveSandbox) -> str:
@@ -113,8 +113,8 @@ async def advance_to_next_event(live: LiveSandbox) -> str:
             _advance(live, max(due - live.cluster.now_ms, 0))
             message = ""
         delta = live.view.delta()
+        await _save_runner_state(live)
     await _broadcast(live, delta)
-    await _save_runner_state(live)
     return message
 
 
@@ -125,8 +125,8 @@ async def set_controls(live: LiveSandbox, *, speed: int | None = None, paused: b
         live.set_controls(speed=speed, paused=paused)
         live.carry_ms = 0.0
         delta = live.view.delta()
+        await _save_runner_state(live)
     await _broadcast(live, delta)
-    await _save_runner_state(live)
 
 
 async def reset(live: LiveSandbox) -> None:

@@ -256,7 +256,7 @@ def _running(pod: dict, node: str) -> str:
         (c for c in pod["status"].get("conditions") or () if c.get("type") == "Ready"), None
     )
     if ready is not None and ready.get("status") == "True":
-        return f"Running on {node} and Ready: a Service that selects it sends it traffic."
+        return f"Running on {node} and Ready: a Service that selects it would send it traffic."
     detail = (ready or {}).get("message") or (ready or {}).get("reason") or "not Ready yet"
     return (
         f"Running on {node} but not Ready ({detail}): Services leave it out of their "

@@ -19,7 +19,7 @@ from django.template.loader import get_template
 from cluster_sim.engine.kubectl.printers import timestamp_ms
 
 from .cards import clock_text, dom_id, event_card, node_card, pod_card
-from .workload_cards import WORKLOAD_KINDS, traffic_card, workload_card
+from .workload_cards import HEADINGS, WORKLOAD_KINDS, traffic_card, workload_card
 
 COMPACT_NODE_THRESHOLD = 60  # beyond this many nodes the heat-map grid replaces the cards
 MAX_EVENTS = 100  # the events stream keeps the newest this many
@@ -137,21 +137,21 @@ class PlaygroundView:
             self._events.appendleft(card["id"])
             event_html.append(self._remember(card["id"], _render("event", {"event": card})))
 
-        workload_html = {resource: [] for resource in WORKLOAD_KINDS.values()}
+        workloads = []
         for kind, resource in WORKLOAD_KINDS.items():
+            rows = []
             for obj in sorted(store.list(kind), key=_namespaced_name):
                 card = self._workload_card(obj)
                 self._remember_traffic(card)
-                workload_html[resource].append(
-                    self._remember(card["id"], _render("workload", {"w": card}))
-                )
+                rows.append(self._remember(card["id"], _render("workload", {"w": card})))
+            workloads.append({"resource": resource, "heading": HEADINGS[resource], "rows": rows})
 
         return {
             "nodes": "\n".join(node_html),
             "unscheduled": "\n".join(lane_html),
             "lane_more": lane_more,
             "events": "\n".join(event_html),
-            "workloads": workload_html,
+            "workloads": workloads,
             "clock": self._remember("sim-clock", self._clock_html()),
             "summary": self._remember("cluster-summary", self._summary_html()),
             "compact": self.compact,
@@ -215,9 +215,10 @@ class PlaygroundView:
             _oob(regions["clock"]),
             _oob(regions["summary"]),
         ]
-        for resource, rows in regions["workloads"].items():
+        for group in regions["workloads"]:
+            rows = "".join(group["rows"])
             parts.append(
-                f'<ul id="wl-{resource}s" class="workload-list" hx-swap-oob="true">{"".join(rows)}</ul>'
+                f'<ul id="wl-{group["resource"]}s" class="workload-list" hx-swap-oob="true">{rows}</ul>'
             )
         return "".join(parts)
 
@@ -249,10 +250,9 @@ class PlaygroundView:
         self._pod_ids[(namespace, name)] = fragment
         node = pod["spec"].get("nodeName") or ""
         old_node = self._pod_node.get(fragment)
-        if old_node != node:
-            nodes_to_refresh.update(n for n in (old_node, node) if n)
-        elif self._pod_state.get(fragment) != card["status_class"] and self.compact and node:
-            nodes_to_refresh.add(node)  # the grid cell counts its pods' states
+        # the node's counts may change with the pod (a finished pod stops counting): the
+        # head is re-rendered, and sent only if it differs
+        nodes_to_refresh.update(n for n in (old_node, node) if n)
         self._pod_node[fragment] = node
         self._pod_state[fragment] = card["status_class"]
         slot = self._slot_of(pod, node_names)
@@ -407,6 +407,7 @@ class PlaygroundView:
                 "failed": states.count("failed"),
                 "completed": states.count("completed"),
                 "compact": self.compact,
+                "heat_steps": range(10),
             },
         )
 

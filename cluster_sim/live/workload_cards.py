@@ -1,7 +1,7 @@
 """The workloads panel's rows: Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, HPAs
 and Services, with the numbers `kubectl get` prints for each."""
 
-from cluster_sim.engine.kubectl.printers import selector_string, service_ports
+from cluster_sim.engine.kubectl.printers import format_labels, service_ports
 
 from .cards import dom_id
 
@@ -16,6 +16,16 @@ WORKLOAD_KINDS = {
     "Service": "service",
 }
 MAX_RPS = 1000
+# The panel's headings, by kubectl resource name.
+HEADINGS = {
+    "deployment": "Deployments",
+    "statefulset": "StatefulSets",
+    "daemonset": "DaemonSets",
+    "job": "Jobs",
+    "cronjob": "CronJobs",
+    "hpa": "HorizontalPodAutoscalers",
+    "service": "Services",
+}
 
 
 def _base(obj: dict) -> dict:
@@ -89,7 +99,7 @@ def workload_card(obj: dict, traffic=None) -> dict:
     elif kind == "Service":
         card.update(
             summary=f"{spec.get('type', 'ClusterIP')} {spec.get('clusterIP', '')}",
-            detail=f"{service_ports(spec.get('ports'))}; selector {selector_string(spec.get('selector')) or '<none>'}",
+            detail=f"{service_ports(spec.get('ports'))}; selector {format_labels(spec.get('selector')) if spec.get('selector') else '<none>'}",
             state="running",
             has_selector=bool(spec.get("selector")),
             traffic=traffic,

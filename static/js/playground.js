@@ -96,7 +96,7 @@
       return;
     }
     if (target.dataset.gotoLine && editor) {
-      window.ClusterLabEditor.focus(editor);
+      window.ClusterLabEditor.gotoLine(editor, Number(target.dataset.gotoLine));
     }
   });
 

@@ -7,6 +7,8 @@
 - `open_page` (per test): opens pages, each in a fresh browser context. When the test
   fails it saves a screenshot and the HTML of every page to test-artifacts/failures/,
   and it fails the test if a page logged a JavaScript error or a failed request.
+- `open_playground` (per test): a fresh visitor's own sandbox, socket live; with it, the
+  helpers the playground tests share (console, editor, clock, pod chips).
 
 These tests are plain sync functions: Playwright's sync API refuses to run inside an
 asyncio loop, and the tests never touch the Django database in-process (the server
@@ -29,7 +31,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -287,3 +297,141 @@ def open_page(
     finally:
         for page, _ in opened:
             page.context.close()
+
+
+# --- the playground ---------------------------------------------------------------------
+
+
+def wait_until_live(page: Page) -> Page:
+    """The playground's WebSocket is open: commands typed now reach the server."""
+    expect(page.locator("#connection.conn-live")).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def open_playground(open_page: Callable[..., Page]) -> Callable[..., Page]:
+    """`open_playground(**context_options)`: a fresh visitor's own sandbox (3 empty
+    workers), with its socket live. Each call is a new context, so a new session."""
+
+    def _open(**context_options) -> Page:
+        return wait_until_live(open_page("/playground/", **context_options))
+
+    return _open
+
+
+def show_tab(page: Page, name: str) -> None:
+    tab = page.locator(f"#tab-{name}")
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()
+    expect(page.locator(f"#panel-{name}")).to_be_visible()
+
+
+def run_in_console(page: Page, line: str) -> Locator:
+    """Type `line` in the console, press Enter, wait for its answer; return that entry.
+
+    Answers come only to the socket that asked, in order, so the next entry is ours.
+    """
+    show_tab(page, "console")
+    entries = page.locator("#console-output .console-entry")
+    before = entries.count()
+    console = page.locator("#console-input")
+    console.fill(line)
+    console.press("Enter")
+    entry = entries.nth(before)
+    expect(entry.locator(".console-cmd")).to_have_text(f"$ {line}")
+    return entry
+
+
+def console_output(page: Page, line: str) -> str:
+    entry = run_in_console(page, line)
+    out = entry.locator(".console-out")
+    return out.inner_text() if out.count() else ""
+
+
+def go_fast(page: Page) -> None:
+    """Fast timings and 20x speed: what a classroom demo uses, and what keeps tests short."""
+    run_in_console(page, "sim profile fast")
+    expect(page.locator("#sim-clock")).to_have_attribute("data-profile", "fast")
+    page.locator('button.speed[data-speed="20"]').click()
+    expect(page.locator("#sim-clock")).to_have_attribute("data-speed", "20")
+
+
+def pod_chips(page: Page, workload: str, scope: str = "#nodes") -> Locator:
+    """The pod chips under `scope` whose names start with `workload-`."""
+    name = page.locator(".pod-name", has_text=re.compile(rf"^{re.escape(workload)}-"))
+    return page.locator(f"{scope} .pod").filter(has=name)
+
+
+def pods_by_node(page: Page) -> dict[str, str]:
+    """{pod name: node card id} as the page draws them now."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#nodes article.node')]
+            .flatMap((node) => [...node.querySelectorAll('.pod .pod-name')]
+                .map((name) => [name.textContent, node.id])))"""
+    )
+
+
+WEB_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx
+"""
+# The same Deployment with a string where kubectl wants an int32: line 6.
+BAD_REPLICAS_LINE = 6
+BAD_DEPLOYMENT = WEB_DEPLOYMENT.replace("replicas: 3", "replicas: three")
+
+
+def open_editor(page: Page) -> None:
+    show_tab(page, "editor")
+    expect(page.locator("#panel-editor .cm-editor")).to_be_visible()
+
+
+def set_editor_text(page: Page, text: str) -> None:
+    # create() returns the page's existing editor for the textarea (it keeps one per textarea).
+    page.evaluate(
+        """(text) => {
+            const editor = ClusterLabEditor.create(document.getElementById('yaml-input'));
+            ClusterLabEditor.setText(editor, text);
+        }""",
+        text,
+    )
+
+
+def apply_yaml(page: Page, text: str) -> None:
+    open_editor(page)
+    set_editor_text(page, text)
+    page.get_by_role("button", name="Apply").click()
+
+
+def create_running_deployment(page: Page, name: str = "web", replicas: int = 3) -> None:
+    """A Deployment whose pods all run (needs go_fast first to stay quick)."""
+    output = console_output(
+        page, f"kubectl create deployment {name} --image=nginx --replicas={replicas}"
+    )
+    assert output == f"deployment.apps/{name} created"
+    expect(pod_chips(page, name).filter(has_text="Running")).to_have_count(replicas)
+
+
+def pause(page: Page) -> None:
+    page.locator('[data-time="pause"]').click()
+    expect(page.locator("#sim-clock")).to_have_attribute("data-paused", "true")
+
+
+def settle(page: Page, duration: str = "30s") -> None:
+    """Pause, then move the simulated clock on in one step: a still scene to photograph."""
+    pause(page)
+    run_in_console(page, f"sim advance {duration}")

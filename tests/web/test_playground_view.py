@@ -100,7 +100,7 @@ STEPS = st.lists(
 )
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, seed=st.integers(min_value=0, max_value=2**16))
 def test_a_random_session_leaves_the_browser_showing_what_a_reload_shows(steps, seed):
     cluster, runner = build_cluster("empty-3", seed=seed, profile="fast")

@@ -205,4 +205,13 @@ function focus(view) {
   view.focus();
 }
 
-window.ClusterLabEditor = { create, setText, getText, setDiagnostics, focus };
+// Put the cursor at the start of a 1-based line, scroll it to the middle, focus the editor.
+function gotoLine(view, line) {
+  const { doc } = view.state;
+  const number = Math.min(Math.max(1, Math.trunc(Number(line)) || 1), doc.lines);
+  const { from } = doc.line(number);
+  view.dispatch({ selection: { anchor: from }, effects: EditorView.scrollIntoView(from, { y: "center" }) });
+  view.focus();
+}
+
+window.ClusterLabEditor = { create, setText, getText, setDiagnostics, focus, gotoLine };
