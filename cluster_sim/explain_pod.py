@@ -5,7 +5,7 @@ pod's status, its Events); nothing is recomputed. The STATUS text is kubectl's o
 (printers.pod_summary), ages are kubectl's AGE (HumanDuration).
 """
 
-from cluster_sim.engine.kubectl.describe import pod_qos_class
+from cluster_sim.engine.kubectl.describe import event_age, pod_qos_class
 from cluster_sim.engine.kubectl.printers import pod_summary, since, timestamp_ms
 from cluster_sim.engine.scheduler.plugins import SCORE_WEIGHTS
 from cluster_sim.engine.scheduler.record import (
@@ -363,7 +363,7 @@ def newest_first(events: list[dict], now: int) -> list[dict]:
         {
             "type": event.get("type", ""),
             "reason": event.get("reason", ""),
-            "age": _event_age(event, now),
+            "age": event_age(event, now),
             "from": (event.get("source") or {}).get("component")
             or event.get("reportingComponent", ""),
             "message": (event.get("message") or "").strip(),
@@ -381,18 +381,3 @@ def _last_seen_key(event: dict) -> tuple[int, int]:
         or 0
     )
     return seen, int(event["metadata"].get("resourceVersion") or 0)
-
-
-def _event_age(event: dict, now: int) -> str:
-    """describe.go DescribeEvents' Age cell: `61s (x2 over 62s)` for a repeated event."""
-    if event.get("eventTime"):
-        first = since(now, event["eventTime"])
-    else:
-        first = since(now, event.get("firstTimestamp"))
-    series, count = event.get("series"), event.get("count") or 0
-    if series:
-        last = since(now, series.get("lastObservedTime"))
-        return f"{last} (x{series.get('count', 0)} over {first})"
-    if count > 1:
-        return f"{since(now, event.get('lastTimestamp'))} (x{count} over {first})"
-    return first

@@ -149,24 +149,27 @@ def _events(w, events, now_ms):
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for event in sorted(events, key=last_seen):
-        if event.get("eventTime"):
-            first = since(now_ms, event["eventTime"])
-        else:
-            first = since(now_ms, event.get("firstTimestamp"))
-        series, count = event.get("series"), event.get("count") or 0
-        if series:
-            last = since(now_ms, series.get("lastObservedTime"))
-            interval = f"{last} (x{series.get('count', 0)} over {first})"
-        elif count > 1:
-            interval = f"{since(now_ms, event.get('lastTimestamp'))} (x{count} over {first})"
-        else:
-            interval = first
+        interval = event_age(event, now_ms)
         source = (event.get("source") or {}).get("component") or event.get("reportingComponent", "")
         message = (event.get("message") or "").strip()
         w.write(
             1,
             f"{event.get('type', '')}\t{event.get('reason', '')}\t{interval}\t{source}\t{message}\n",
         )
+
+
+def event_age(event: dict, now_ms: int) -> str:
+    """DescribeEvents' Age cell: `61s`, or `5s (x2 over 62s)` for a repeated event."""
+    if event.get("eventTime"):
+        first = since(now_ms, event["eventTime"])
+    else:
+        first = since(now_ms, event.get("firstTimestamp"))
+    series, count = event.get("series"), event.get("count") or 0
+    if series:
+        return f"{since(now_ms, series.get('lastObservedTime'))} (x{series.get('count', 0)} over {first})"
+    if count > 1:
+        return f"{since(now_ms, event.get('lastTimestamp'))} (x{count} over {first})"
+    return first
 
 
 def describe_events(events: list[dict], now_ms: int) -> str:
