@@ -21,12 +21,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -41,7 +36,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.e2e.server import REPO, DaphneServer
+
 ARTIFACTS = REPO / "test-artifacts"
 FAILURES = ARTIFACTS / "failures"
 SERVER_LOG = ARTIFACTS / "e2e-server.log"
@@ -68,8 +64,6 @@ PHONE = {
     "has_touch": True,
 }
 
-SERVER_START_TIMEOUT = 30.0
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -81,72 +75,6 @@ def pytest_configure(config: pytest.Config) -> None:
 # --- the server ----------------------------------------------------------------------
 
 
-def _server_env(db_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="clusterlab.settings.test",
-        CLUSTERLAB_DB=str(db_path),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM if pytest dies without cleaning up
-    (killed by a CI timeout, say), so no Daphne is ever left behind. Linux only."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _log_tail(lines: int = 40) -> str:
-    try:
-        text = SERVER_LOG.read_text(errors="replace")
-    except OSError:
-        return "(no server log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _wait_until_serving(proc: subprocess.Popen) -> str:
-    """Daphne is started on port 0 (no race for a free port) and logs the port it got."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    port = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"Daphne exited with code {proc.returncode} while starting:\n{_log_tail()}")
-        if port is None:
-            match = re.search(
-                r"Listening on TCP address 127\.0\.0\.1:(\d+)",
-                SERVER_LOG.read_text("utf-8", errors="replace"),
-            )
-            if match:
-                port = int(match.group(1))
-        if port is not None:
-            url = f"http://127.0.0.1:{port}"
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        return url
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-        time.sleep(0.05)
-    pytest.fail(f"Daphne did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{_log_tail()}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    # The server runs in its own process group: signal the group, children included.
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (no trailing slash) of a real Daphne serving clusterlab over ASGI.
@@ -154,36 +82,13 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Daphne serves HTTP and WebSockets (ws://host:port/...) through clusterlab.asgi;
     see tests/e2e/asgi.py for the one addition (static files, as runserver does).
     """
-    env = _server_env(tmp_path_factory.mktemp("e2e-server") / "db.sqlite3")
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=REPO,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(f"manage.py migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with SERVER_LOG.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0"]
-            + ["tests.e2e.asgi:application"],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
+    server = DaphneServer(tmp_path_factory.mktemp("e2e-server") / "db.sqlite3", SERVER_LOG)
+    server.migrate()
     try:
-        yield _wait_until_serving(proc)
+        yield server.start()
     finally:
-        _stop(proc)
+        server.stop()
 
 
 # --- the browser -----------------------------------------------------------------------

@@ -9,14 +9,7 @@ logged commands at the simulated instants they ran.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,99 +18,20 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
     ARTIFACTS,
-    REPO,
-    SERVER_START_TIMEOUT,
-    _die_with_parent,
-    _server_env,
     console_output,
     go_fast,
     pod_chips,
     pods_by_node,
     wait_until_live,
 )
+from tests.e2e.server import DaphneServer
 
 pytestmark = pytest.mark.e2e
 
 
-class CrashableServer:
-    """A Daphne that can be killed with SIGKILL and started again on the same port and DB."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.env = _server_env(db_path)
-        self.port = 0  # the first start picks a free port; restarts reuse it
-        self.proc: subprocess.Popen | None = None
-        self.starts = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def migrate(self) -> None:
-        done = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput"],
-            cwd=REPO,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"manage.py migrate failed:\n{done.stdout}\n{done.stderr}")
-
-    def start(self) -> None:
-        self.starts += 1
-        log_path = ARTIFACTS / f"e2e-restart-server-{self.starts}.log"
-        with log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-                + ["tests.e2e.asgi:application"],
-                cwd=REPO,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-        self._wait_until_serving(log_path)
-
-    def _wait_until_serving(self, log_path: Path) -> None:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            log = log_path.read_text("utf-8", errors="replace")
-            if self.proc.poll() is not None:
-                pytest.fail(f"Daphne exited with code {self.proc.returncode}:\n{log[-3000:]}")
-            match = re.search(r"Listening on TCP address 127\.0\.0\.1:(\d+)", log)
-            if match:
-                self.port = int(match.group(1))
-                try:
-                    with urllib.request.urlopen(self.url + "/", timeout=2) as response:
-                        if response.status == 200:
-                            return
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-            time.sleep(0.05)
-        pytest.fail(f"Daphne did not answer within {SERVER_START_TIMEOUT:.0f} s")
-
-    def kill_hard(self) -> None:
-        """SIGKILL to the server's process group: no shutdown handler, no final save."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-
-
 @pytest.fixture
-def crashable_server(tmp_path: Path) -> Iterator[CrashableServer]:
-    server = CrashableServer(tmp_path / "db.sqlite3")
+def crashable_server(tmp_path: Path) -> Iterator[DaphneServer]:
+    server = DaphneServer(tmp_path / "db.sqlite3", ARTIFACTS / "e2e-restart-server-1.log")
     server.migrate()
     server.start()
     try:
@@ -174,7 +88,7 @@ def test_acknowledged_commands_survive_kill_9(crashable_server, open_page):
 
     crashable_server.kill_hard()
     expect(page.locator("#connection")).not_to_have_class(re.compile(r"\bconn-live\b"))
-    crashable_server.start()
+    crashable_server.start(ARTIFACTS / "e2e-restart-server-2.log")  # same port, same database
     page.reload()
     wait_until_live(page)
 
