@@ -6,3 +6,9 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m bench.traffic_hpa
 .venv/bin/python -m bench.schedule_at_scale --nodes "${BENCH_NODES:-5000}" --pods "${BENCH_PODS:-150000}"
 .venv/bin/python -m bench.tick --nodes "${BENCH_NODES:-5000}" --pods "${BENCH_PODS:-150000}" --seconds 20
+# The live playground (issue 4): update sizes and server time per step, 500 WebSocket
+# viewers of one sandbox, and the browser's cost per update (Chromium, Playwright).
+.venv/bin/python -m bench.playground_render
+.venv/bin/python -m bench.playground_fanout
+.venv/bin/python -m bench.playground_fanout --trace
+.venv/bin/python -m bench.playground_browser
