@@ -57,9 +57,9 @@ def install(path: str) -> None:
     original_publish = fanout.LocalFanout.publish
 
     @functools.wraps(original_publish)
-    async def publish(self, sandbox_id, text):
+    async def publish(self, sandbox_id, text, *args):
         start = clock()
-        await original_publish(self, sandbox_id, text)
+        await original_publish(self, sandbox_id, text, *args)
         log.write(f"publish {start:.6f} {clock():.6f} {crc(text)} {self.count(sandbox_id)}\n")
 
     # actions calls these by their module-level names: patch them there

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 SPEEDS = (1, 5, 20)
 STEP_MS = 1_000
 CLOCK_SAVE_SECONDS = 5.0
+CLOCK_ONLY_INTERVAL = 1.0  # wall seconds between updates that would only move the clock
 APPLY_LINE = "kubectl apply -f -"
 NODE_SIZES = {
     "small": "--cpu 2 --memory 4Gi",
@@ -54,8 +55,8 @@ async def run_command(live: LiveSandbox, line: str, stdin: str | None = None) ->
             live.next_seq += 1
             live.saved_clock_ms = live.cluster.now_ms
         output = run_logged(live.runner, line, stdin)
-        delta = live.view.delta()
-    await _broadcast(live, delta)
+        update = _take_update(live)
+    await _broadcast(live, update)
     return CommandResult(line, output, seq)
 
 
@@ -84,13 +85,19 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
         live.carry_ms = owed - whole
         if whole:
             _advance(live, whole)
-        delta = live.view.delta()
+        update = _take_update(live)
+        now = _loop_time()
+        if live.view.clock_only and now - live.clock_sent_at < CLOCK_ONLY_INTERVAL:
+            live.view.forget_clock()  # at 20x every tick moves the clock: send it once a second
+            update = ("", update[1])
+        elif update[0]:
+            live.clock_sent_at = now
         save = live.cluster.now_ms != live.saved_clock_ms and (
-            _loop_time() - live.saved_at >= CLOCK_SAVE_SECONDS
+            now - live.saved_at >= CLOCK_SAVE_SECONDS
         )
         if save:
-            live.saved_clock_ms, live.saved_at = live.cluster.now_ms, _loop_time()
-    await _broadcast(live, delta)
+            live.saved_clock_ms, live.saved_at = live.cluster.now_ms, now
+    await _broadcast(live, update)
     if save:
         await _save_runner_state(live)
 
@@ -98,9 +105,9 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
 async def step(live: LiveSandbox, duration_ms: int = STEP_MS) -> None:
     async with live.lock:
         _advance(live, duration_ms)
-        delta = live.view.delta()
+        update = _take_update(live)
         await _save_runner_state(live)  # durable before anyone sees it
-    await _broadcast(live, delta)
+    await _broadcast(live, update)
 
 
 async def advance_to_next_event(live: LiveSandbox) -> str:
@@ -112,9 +119,9 @@ async def advance_to_next_event(live: LiveSandbox) -> str:
         else:
             _advance(live, max(due - live.cluster.now_ms, 0))
             message = ""
-        delta = live.view.delta()
+        update = _take_update(live)
         await _save_runner_state(live)
-    await _broadcast(live, delta)
+    await _broadcast(live, update)
     return message
 
 
@@ -124,9 +131,9 @@ async def set_controls(live: LiveSandbox, *, speed: int | None = None, paused: b
     async with live.lock:
         live.set_controls(speed=speed, paused=paused)
         live.carry_ms = 0.0
-        delta = live.view.delta()
+        update = _take_update(live)
         await _save_runner_state(live)
-    await _broadcast(live, delta)
+    await _broadcast(live, update)
 
 
 async def reset(live: LiveSandbox) -> None:
@@ -137,16 +144,16 @@ async def reset(live: LiveSandbox) -> None:
         live.epoch, live.next_seq = epoch, 0
         live.replace_cluster(cluster, runner)
         full = live.view.full_as_oob()
-    await hub.fanout.publish(live.id, full)
+        version = live.view.version
+    await hub.fanout.publish(live.id, full, version)
 
 
 async def snapshot(live: LiveSandbox) -> dict:
     """The whole view for a page load: viewers first get what changed, so the shared
     baseline the next delta compares with stays true for them."""
     async with live.lock:
-        delta = live.view.delta()
-        if delta:
-            await hub.fanout.publish(live.id, delta)
+        update = _take_update(live)
+        await _broadcast(live, update)
         return live.view.full()
 
 
@@ -160,10 +167,10 @@ def describe(live: LiveSandbox, resource: str, namespace: str, name: str) -> str
 async def attach(live: LiveSandbox, viewer) -> None:
     """Send a socket the whole view, then subscribe it to every change after that."""
     async with live.lock:
-        delta = live.view.delta()  # others get what changed before the newcomer's baseline
-        if delta:
-            await hub.fanout.publish(live.id, delta)
+        update = _take_update(live)  # others get what changed before the newcomer's baseline
+        await _broadcast(live, update)
         await viewer.deliver(live.view.full_as_oob())  # before any later delta reaches it
+        viewer.baseline = live.view.version
         hub.fanout.subscribe(live.id, viewer)
     hub.ensure_ticking()
 
@@ -182,9 +189,16 @@ def _advance(live: LiveSandbox, duration_ms: int) -> None:
         live.set_controls(paused=True)  # stop ticking into the same failure every 250 ms
 
 
-async def _broadcast(live: LiveSandbox, delta: str) -> None:
+def _take_update(live: LiveSandbox) -> tuple[str, int]:
+    """What changed since the last update, and the view version it brings viewers to."""
+    delta = live.view.delta()
+    return delta, live.view.version
+
+
+async def _broadcast(live: LiveSandbox, update: tuple[str, int]) -> None:
+    delta, version = update
     if delta:
-        await hub.fanout.publish(live.id, delta)
+        await hub.fanout.publish(live.id, delta, version)
 
 
 async def _save_runner_state(live: LiveSandbox) -> None:

@@ -37,12 +37,12 @@ Keys: Up and Down walk the history; `clear` empties this console."""
 
 class PlaygroundConsumer(AsyncWebsocketConsumer):
     live = None
+    baseline = -1  # the view version of the full view this socket got (fanout.py)
 
     async def connect(self):
         sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]
-        session = self.scope.get("session")
-        session_key = getattr(session, "session_key", None)
-        record = await database_sync_to_async(sandboxes.owned_sandbox)(sandbox_id, session_key)
+        session_key = self.scope.get("session_key")  # cluster_sim.session_scope
+        record = await database_sync_to_async(sandboxes.socket_sandbox)(sandbox_id, session_key)
         if record is None:
             await self.close(code=CLOSE_NOT_YOURS)  # before accept: the handshake is refused
             return

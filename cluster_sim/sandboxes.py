@@ -5,6 +5,7 @@ Synchronous ORM code: the async layers call it through `database_sync_to_async`.
 
 import secrets
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,19 @@ def owned_sandbox(sandbox_id: str, owner_session: str | None) -> Sandbox | None:
     if not owner_session or not sandbox_id:
         return None
     return Sandbox.objects.filter(id=sandbox_id, owner_session=owner_session).first()
+
+
+def socket_sandbox(sandbox_id: str, session_key: str | None) -> Sandbox | None:
+    """As owned_sandbox, for a WebSocket holding only the cookie's value: the session must
+    also exist and not have expired (HTTP requests get that from SessionMiddleware)."""
+    if (
+        not session_key
+        or not Session.objects.filter(
+            session_key=session_key, expire_date__gt=timezone.now()
+        ).exists()
+    ):
+        return None
+    return owned_sandbox(sandbox_id, session_key)
 
 
 def latest_sandbox(owner_session: str | None) -> Sandbox | None:

@@ -12,17 +12,15 @@ gc_policy.install()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterlab.settings.dev")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from cluster_sim.routing import websocket_urlpatterns  # noqa: E402
+from cluster_sim.session_scope import SessionKeyStack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": AllowedHostsOriginValidator(SessionKeyStack(URLRouter(websocket_urlpatterns))),
     }
 )

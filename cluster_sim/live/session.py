@@ -68,12 +68,14 @@ class LiveSandbox:
         self.carry_ms = 0.0  # simulated time owed to the clock, below one millisecond
         self.saved_clock_ms = cluster.now_ms
         self.saved_at = 0.0  # loop time of the last clock save
+        self.clock_sent_at = 0.0  # loop time of the last update sent by the ticker
         self.idle_since: float | None = None  # loop time the last viewer left
 
     def replace_cluster(self, cluster, runner) -> None:
         self.cluster = cluster
         self.runner = runner
-        self.view = PlaygroundView(cluster, Controls(self.speed, self.paused))
+        version = self.view.version  # versions only grow: viewers compare against them
+        self.view = PlaygroundView(cluster, Controls(self.speed, self.paused), version=version)
         self.carry_ms = 0.0
         self.saved_clock_ms = cluster.now_ms
 

@@ -22,7 +22,7 @@ from .cards import clock_text, dom_id, event_card, node_card, pod_card
 from .workload_cards import HEADINGS, WORKLOAD_KINDS, traffic_card, workload_card
 
 COMPACT_NODE_THRESHOLD = 60  # beyond this many nodes the heat-map grid replaces the cards
-MAX_EVENTS = 100  # the events stream keeps the newest this many
+MAX_EVENTS = 60  # the events stream keeps the newest this many
 MAX_LANE_PODS = 50  # Pending pods drawn in the Unscheduled lane (the rest are counted)
 UNSCHEDULED = "pods-unscheduled"
 
@@ -80,6 +80,10 @@ class PlaygroundView:
     _pod_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (ns, name) -> fragment
     _lane_hidden: int = 0
     _rv: int = 0
+    version: int = 0  # bumped by every full() and every non-empty delta(): see fanout.py
+    clock_only: bool = False  # the last delta() carried the clock and nothing else
+    _clock_key: tuple | None = None  # what the clock fragment last drawn showed
+    _traffic_shown: dict = field(default_factory=dict)  # fragment -> traffic card drawn
     _powered: dict[str, bool] = field(default_factory=dict)  # node -> switched on, as drawn
     _with_traffic: set = field(default_factory=set)  # (namespace, service) with a flow last step
 
@@ -93,6 +97,9 @@ class PlaygroundView:
         self._pod_node.clear()
         self._events.clear()
         self._pod_ids.clear()
+        self._traffic_shown.clear()
+        self._clock_key = None
+        self.version += 1
         self._rv = cluster.resource_version
         nodes = sorted(store.list("Node"), key=lambda n: n["metadata"]["name"])
         self.compact = len(nodes) > COMPACT_NODE_THRESHOLD
@@ -200,8 +207,20 @@ class PlaygroundView:
         self._traffic_changed(out)
         if any(k == "Pod" or k == "Node" for k, _, _ in touched):
             self._update("cluster-summary", self._summary_html(), out)
-        self._update("sim-clock", self._clock_html(), out)
+        others = len(out)
+        clock_key = self._clock_state()
+        if clock_key != self._clock_key:
+            self._clock_key = clock_key
+            self._update("sim-clock", self._clock_html(), out)
+        self.clock_only = others == 0 and len(out) == 1
+        if out:
+            self.version += 1
         return "".join(out)
+
+    def forget_clock(self) -> None:
+        """The last clock update was not sent: send the clock with the next delta."""
+        self._clock_key = None
+        self._sent.pop("sim-clock", None)
 
     def full_as_oob(self) -> str:
         """The whole view as swaps of its regions: what a reconnecting socket receives."""
@@ -374,6 +393,9 @@ class PlaygroundView:
             if service is None or fragment not in self._sent:
                 continue
             card = self._workload_card(service)
+            if self._traffic_shown.get(fragment, 0) == card.get("traffic"):
+                continue  # same figures: skip rendering them to compare strings
+            self._traffic_shown[fragment] = card.get("traffic")
             self._update(fragment + "-traffic", _render("traffic_stats", {"w": card}), out)
         self._with_traffic = set(flows)
 
@@ -382,6 +404,14 @@ class PlaygroundView:
             self._sent[card["id"] + "-traffic"] = _render("traffic_stats", {"w": card})
 
     # --- small regions -------------------------------------------------------------------------
+    def _clock_state(self) -> tuple:
+        return (
+            clock_text(self.cluster.now_ms),
+            self.controls.speed,
+            self.controls.paused,
+            self.cluster.profile.name,
+        )
+
     def _clock_html(self) -> str:
         return _render(
             "clock",

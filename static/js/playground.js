@@ -285,7 +285,7 @@
   }
 
   // --- events stream ---------------------------------------------------------------------------
-  const MAX_EVENTS = 100;
+  const MAX_EVENTS = 60; // as cluster_sim/live/view.py keeps
 
   function trimEvents() {
     const list = $("events-list");
