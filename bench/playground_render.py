@@ -137,7 +137,7 @@ def full_view_size(preset: str, minutes: int, profile: str = "realistic"):
     size = nbytes(view.full_as_oob())
     regions = view.full()
     parts = {k: nbytes(v) for k, v in regions.items() if isinstance(v, str)}
-    parts.update({f"wl-{k}s": nbytes("".join(v)) for k, v in regions["workloads"].items()})
+    parts.update({f"wl-{g['resource']}s": nbytes("".join(g["rows"])) for g in regions["workloads"]})
     top = sorted(parts.items(), key=lambda kv: -kv[1])[:3]
     events = sum(1 for _ in cluster.store.iter_kind("Event"))
     pods = sum(1 for _ in cluster.store.iter_kind("Pod"))

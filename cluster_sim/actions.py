@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 SPEEDS = (1, 5, 20)
 STEP_MS = 1_000
 CLOCK_SAVE_SECONDS = 5.0
-CLOCK_ONLY_INTERVAL = 1.0  # wall seconds between updates that would only move the clock
+CLOCK_ONLY_INTERVAL = 0.9  # wall seconds between clock-only updates when faster than 1x
 APPLY_LINE = "kubectl apply -f -"
 NODE_SIZES = {
     "small": "--cpu 2 --memory 4Gi",
@@ -87,7 +87,8 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
             _advance(live, whole)
         update = _take_update(live)
         now = _loop_time()
-        if live.view.clock_only and now - live.clock_sent_at < CLOCK_ONLY_INTERVAL:
+        fast = live.speed > 1  # at 1x the clock moves once a wall second anyway
+        if fast and live.view.clock_only and now - live.clock_sent_at < CLOCK_ONLY_INTERVAL:
             live.view.forget_clock()  # at 20x every tick moves the clock: send it once a second
             update = ("", update[1])
         elif update[0]:

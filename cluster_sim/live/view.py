@@ -183,6 +183,7 @@ class PlaygroundView:
         out: list[str] = []
         nodes_to_refresh: set[str] = set()
         node_names = None
+        new_events: dict[str, str] = {}  # fragment -> row, oldest first: inserted as one swap
         for kind, namespace, name in touched:
             if kind == "Node":
                 nodes_to_refresh.add(name)
@@ -198,9 +199,12 @@ class PlaygroundView:
                     nodes_to_refresh,
                 )
             elif kind == "Event":
-                self._event_changed(store.get("Event", namespace, name), out)
+                self._event_changed(store.get("Event", namespace, name), out, new_events)
             elif kind in WORKLOAD_KINDS:
                 self._workload_changed(store.get(kind, namespace, name), kind, namespace, name, out)
+        if new_events:
+            rows = "".join(reversed(new_events.values()))  # newest on top
+            out.append(_insert("afterbegin", "events-list", rows))
         nodes_to_refresh.update(self._power_changed())
         for name in sorted(nodes_to_refresh):
             self._node_changed(name, out)
@@ -329,7 +333,9 @@ class PlaygroundView:
         out.append(_insert("beforeend", "nodes", html))
 
     # --- events and workloads ------------------------------------------------------------------
-    def _event_changed(self, event, out: list[str]) -> None:
+    def _event_changed(self, event, out: list[str], new_rows: dict[str, str]) -> None:
+        """A new or updated event goes to the top (as `kubectl get events -w` prints it
+        again); rows in `new_rows` are inserted by the caller, all in one swap."""
         if event is None:
             return  # expired events stay in the stream until pushed out by newer ones
         card = event_card(event)
@@ -338,15 +344,17 @@ class PlaygroundView:
         if self._sent.get(fragment) == html:
             return
         if fragment in self._sent:
-            out.append(_delete(fragment))
             self._events.remove(fragment)
+            if new_rows.pop(fragment, None) is None:  # drawn already: remove it first
+                out.append(_delete(fragment))
         self._sent[fragment] = html
         self._events.append(fragment)
-        out.append(_insert("afterbegin", "events-list", html))
+        new_rows[fragment] = html
         while len(self._events) > MAX_EVENTS:
             oldest = self._events.popleft()
             self._sent.pop(oldest, None)
-            out.append(_delete(oldest))
+            if new_rows.pop(oldest, None) is None:
+                out.append(_delete(oldest))
 
     def _workload_card(self, obj: dict) -> dict:
         traffic = None

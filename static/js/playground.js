@@ -292,10 +292,14 @@
     while (list && list.children.length > MAX_EVENTS) list.lastElementChild.remove();
   }
 
+  let filtered = false; // some rows may be hidden: an empty filter must show them again
+
   function filterEvents() {
     const needle = $("events-filter").value.trim().toLowerCase();
+    if (!needle && !filtered) return; // the common case, after every update: nothing to do
+    filtered = needle !== "";
     document.querySelectorAll("#events-list > li").forEach((item) => {
-      item.hidden = needle !== "" && !item.dataset.object.toLowerCase().includes(needle);
+      item.hidden = filtered && !item.dataset.object.toLowerCase().includes(needle);
     });
   }
 
