@@ -141,7 +141,9 @@ async def reset(live: LiveSandbox) -> None:
     """Back to the preset at time 0; the old log is kept under its epoch."""
     async with live.lock:
         epoch = await database_sync_to_async(sandboxes.start_new_epoch)(live.id)
-        cluster, runner = build_cluster(live.preset, live.seed, live.initial_profile)
+        cluster, runner = await asyncio.to_thread(
+            build_cluster, live.preset, live.seed, live.initial_profile
+        )
         live.epoch, live.next_seq = epoch, 0
         live.replace_cluster(cluster, runner)
         full = live.view.full_as_oob()

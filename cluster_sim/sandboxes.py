@@ -15,9 +15,18 @@ from .presets import DEFAULT_PRESET, PRESETS
 SEED_BITS = 31
 
 
+MAX_SANDBOXES_PER_SESSION = 50
+
+
+class TooManySandboxes(Exception):
+    pass
+
+
 def create_sandbox(owner_session: str, preset: str = DEFAULT_PRESET) -> Sandbox:
     if preset not in PRESETS:
         raise KeyError(preset)
+    if Sandbox.objects.filter(owner_session=owner_session).count() >= MAX_SANDBOXES_PER_SESSION:
+        raise TooManySandboxes(MAX_SANDBOXES_PER_SESSION)
     return Sandbox.objects.create(
         owner_session=owner_session, preset=preset, seed=secrets.randbits(SEED_BITS)
     )

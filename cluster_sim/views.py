@@ -45,7 +45,15 @@ def playground_new(request):
             {"preset": preset, "presets": PRESETS.values()},
             status=400,
         )
-    record = sandboxes.create_sandbox(_session_key(request), preset)
+    try:
+        record = sandboxes.create_sandbox(_session_key(request), preset)
+    except sandboxes.TooManySandboxes as limit:
+        return render(
+            request,
+            "playground/new_failed.html",
+            {"limit": limit.args[0], "presets": PRESETS.values()},
+            status=429,
+        )
     return redirect("playground", sandbox_id=record.id)
 
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.25
 IDLE_EVICT_SECONDS = 15 * 60
+MAX_LIVE_SANDBOXES = 100  # beyond this, sandboxes nobody watches are dropped, oldest first
 
 
 class Hub:
@@ -41,8 +42,21 @@ class Hub:
                 live = await _load(sandbox_id)
                 if live is not None:
                     self.sandboxes[sandbox_id] = live
+                    self._keep_within_limit()
         self._loading.pop(sandbox_id, None)
         return live
+
+    def _keep_within_limit(self) -> None:
+        """Memory stays bounded however many sandboxes are opened: unwatched ones are
+        dropped (their log is in the database; opening one again replays it)."""
+        excess = len(self.sandboxes) - MAX_LIVE_SANDBOXES
+        if excess <= 0:
+            return
+        for sandbox_id in list(self.sandboxes):  # insertion order: the oldest loaded first
+            live = self.sandboxes[sandbox_id]
+            if excess and not self.fanout.count(sandbox_id) and not live.lock.locked():
+                del self.sandboxes[sandbox_id]
+                excess -= 1
 
     def forget(self) -> None:
         """Drop every live sandbox (tests; a restart does the same)."""
@@ -94,8 +108,10 @@ async def _load(sandbox_id: str) -> LiveSandbox | None:
         return None
     record, commands = loaded
     log_entries = [LoggedCommand(c.at_ms, c.line, c.stdin) for c in commands]
-    cluster, runner = rebuild(
-        record.preset, record.seed, record.initial_profile, log_entries, record.clock_ms
+    # A long log or a big preset takes a while to replay: do it off the event loop, so
+    # other sandboxes keep ticking. The new cluster is not shared until it is done.
+    cluster, runner = await asyncio.to_thread(
+        rebuild, record.preset, record.seed, record.initial_profile, log_entries, record.clock_ms
     )
     next_seq = commands[-1].seq + 1 if commands else 0
     return LiveSandbox(record, cluster, runner, next_seq)

@@ -80,3 +80,19 @@ async def test_an_expired_session_cannot_open_its_old_sandbox():
     ok, code = await socket.connect()
     assert not ok and code == 4403
     await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_ticker_advances_watched_sandboxes_only(settings):
+    settings.CLUSTERLAB_TICKER = True
+    _, watched_record = await async_make_sandbox()
+    _, unwatched_record = await async_make_sandbox()
+    watched, unwatched = await hub.live(watched_record.id), await hub.live(unwatched_record.id)
+    viewer = Recorder()
+    await actions.attach(watched, viewer)
+    await asyncio.sleep(0.8)
+    assert watched.cluster.now_ms >= 500 and unwatched.cluster.now_ms == 0
+    await actions.detach(watched, viewer)
+    stopped_at = watched.cluster.now_ms
+    await asyncio.sleep(0.6)
+    assert watched.cluster.now_ms == stopped_at  # nobody watches: no ticks

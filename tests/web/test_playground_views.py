@@ -115,3 +115,32 @@ def test_editor_templates_are_served_as_text(client):
     response = client.get("/playground/templates/deployment/")
     assert response.status_code == 200 and b"kind: Deployment" in response.content
     assert client.get("/playground/templates/nope/").status_code == 404
+
+
+def test_a_visitor_can_keep_a_bounded_number_of_sandboxes(client, monkeypatch):
+    from cluster_sim import sandboxes
+
+    monkeypatch.setattr(sandboxes, "MAX_SANDBOXES_PER_SESSION", 3)
+    open_playground(client)
+    for _ in range(2):
+        assert client.post("/playground/new/", {"preset": "empty-3"}).status_code == 302
+    refused = client.post("/playground/new/", {"preset": "empty-3"})
+    assert refused.status_code == 429 and b"You have 3 sandboxes already" in refused.content
+    assert Sandbox.objects.count() == 3
+
+
+def test_unwatched_sandboxes_beyond_the_limit_are_dropped_from_memory(client, monkeypatch):
+    from asgiref.sync import async_to_sync
+
+    from cluster_sim.live import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "MAX_LIVE_SANDBOXES", 2)
+    ids = [open_playground(client)]
+    ids += [
+        client.post("/playground/new/", {"preset": "empty-3"}).url.rstrip("/").rsplit("/", 1)[1]
+        for _ in range(2)
+    ]
+    for sandbox_id in ids:
+        async_to_sync(hub.live)(sandbox_id)
+    assert list(hub.sandboxes) == ids[1:]  # the oldest went; its log is still in the database
+    assert async_to_sync(hub.live)(ids[0]) is not None
