@@ -54,8 +54,7 @@ async def run_command(live: LiveSandbox, line: str, stdin: str | None = None) ->
             )
             live.next_seq += 1
             live.saved_clock_ms = live.cluster.now_ms
-        output = run_logged(live.runner, line, stdin)
-        update = _take_update(live)
+        output, update = await _off_loop(_run_and_take_update, live, line, stdin)
     await _broadcast(live, update)
     return CommandResult(line, output, seq)
 
@@ -83,9 +82,7 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
         owed = live.carry_ms + elapsed_seconds * 1000 * live.speed
         whole = int(owed)
         live.carry_ms = owed - whole
-        if whole:
-            _advance(live, whole)
-        update = _take_update(live)
+        update = await _off_loop(_advance_and_take_update, live, whole)
         now = _loop_time()
         fast = live.speed > 1  # at 1x the clock moves once a wall second anyway
         if fast and live.view.clock_only and now - live.clock_sent_at < CLOCK_ONLY_INTERVAL:
@@ -105,8 +102,7 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
 
 async def step(live: LiveSandbox, duration_ms: int = STEP_MS) -> None:
     async with live.lock:
-        _advance(live, duration_ms)
-        update = _take_update(live)
+        update = await _off_loop(_advance_and_take_update, live, duration_ms)
         await _save_runner_state(live)  # durable before anyone sees it
     await _broadcast(live, update)
 
@@ -118,9 +114,9 @@ async def advance_to_next_event(live: LiveSandbox) -> str:
         if due is None:
             message = "nothing is scheduled: the cluster is idle until you act"
         else:
-            _advance(live, max(due - live.cluster.now_ms, 0))
             message = ""
-        update = _take_update(live)
+        duration = max(due - live.cluster.now_ms, 0) if due is not None else 0
+        update = await _off_loop(_advance_and_take_update, live, duration)
         await _save_runner_state(live)
     await _broadcast(live, update)
     return message
@@ -160,8 +156,15 @@ async def snapshot(live: LiveSandbox) -> dict:
         return live.view.full()
 
 
+async def read(live: LiveSandbox, reader, *args):
+    """`reader(*args)` under the sandbox's lock: engine work may be going on in a worker
+    thread (see _off_loop), and a reader must not see it half done."""
+    async with live.lock:
+        return reader(*args)
+
+
 def describe(live: LiveSandbox, resource: str, namespace: str, name: str) -> str:
-    """`kubectl describe` of one object: reads only, so it is neither logged nor locked."""
+    """`kubectl describe` of one object (it only reads: not logged). Call it through read()."""
     return run_logged(
         live.runner, shlex.join(["kubectl", "describe", resource, name, "-n", namespace]), None
     )
@@ -190,6 +193,24 @@ def _advance(live: LiveSandbox, duration_ms: int) -> None:
     except Exception:
         log.exception("advancing sandbox %s failed", live.id)
         live.set_controls(paused=True)  # stop ticking into the same failure every 250 ms
+
+
+async def _off_loop(work, *args):
+    """Engine work runs in a worker thread: a heavy command (scaling to thousands of pods,
+    `sim advance 24h`) holds only its own sandbox (its lock), while the event loop goes on
+    serving every other socket. Whatever reads a live cluster holds the same lock."""
+    return await asyncio.to_thread(work, *args)
+
+
+def _run_and_take_update(live: LiveSandbox, line: str, stdin: str | None):
+    output = run_logged(live.runner, line, stdin)
+    return output, _take_update(live)
+
+
+def _advance_and_take_update(live: LiveSandbox, duration_ms: int) -> tuple[str, int]:
+    if duration_ms:
+        _advance(live, duration_ms)
+    return _take_update(live)
 
 
 def _take_update(live: LiveSandbox) -> tuple[str, int]:

@@ -95,19 +95,19 @@ async def playground(request, sandbox_id: str):
 @require_GET
 async def why(request, sandbox_id: str, kind: str, namespace: str, name: str):
     _, live = await _owned_live(request, sandbox_id)
-    cluster = live.cluster
     if kind == "pod":
-        context, template = why_pod(cluster, namespace, name), "why_pod"
+        context = await actions.read(live, why_pod, live.cluster, namespace, name)
+        template = "why_pod"
     elif kind == "service":
-        context, template = why_service(cluster, namespace, name), "why_service"
+        context = await actions.read(live, why_service, live.cluster, namespace, name)
+        template = "why_service"
     elif kind == "node":
-        context, template = node_details(live.runner, cluster, name), "why_node"
+        context = await actions.read(live, node_details, live.runner, live.cluster, name)
+        template = "why_node"
     elif kind in DESCRIBE_KINDS:
-        output = actions.describe(live, kind, namespace, name)
-        context, template = (
-            {"kind": kind, "name": name, "namespace": namespace, "output": output},
-            "why_describe",
-        )
+        output = await actions.read(live, actions.describe, live, kind, namespace, name)
+        context = {"kind": kind, "name": name, "namespace": namespace, "output": output}
+        template = "why_describe"
     else:
         raise Http404("Nothing to explain for that kind")
     if context is None:
@@ -122,15 +122,15 @@ async def why(request, sandbox_id: str, kind: str, namespace: str, name: str):
 @require_GET
 async def topology_view(request, sandbox_id: str):
     _, live = await _owned_live(request, sandbox_id)
-    return render(request, "playground/partials/topology.html", {"topo": topology(live.cluster)})
+    topo = await actions.read(live, topology, live.cluster)
+    return render(request, "playground/partials/topology.html", {"topo": topo})
 
 
 @require_GET
 async def export_view(request, sandbox_id: str):
     _, live = await _owned_live(request, sandbox_id)
-    response = HttpResponse(
-        export_yaml(live.cluster), content_type="application/yaml; charset=utf-8"
-    )
+    text = await actions.read(live, export_yaml, live.cluster)
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="clusterlab-{sandbox_id[:8]}.yaml"'
     return response
 

@@ -85,7 +85,13 @@ class Hub:
             elapsed, last = now - last, now
             for sandbox_id in self.fanout.watched():
                 live = self.sandboxes.get(sandbox_id)
-                if live is not None and not live.paused:
+                if live is None or live.paused:
+                    continue
+                if live.lock.locked():
+                    # busy with a long command: it catches up on a later tick (the ticker
+                    # never waits for one sandbox while the others are due)
+                    live.carry_ms += elapsed * 1000 * live.speed
+                else:
                     try:
                         await actions.advance_wall_clock(live, elapsed)
                     except Exception:  # one broken sandbox must not stop the others

@@ -96,3 +96,27 @@ async def test_the_ticker_advances_watched_sandboxes_only(settings):
     stopped_at = watched.cluster.now_ms
     await asyncio.sleep(0.6)
     assert watched.cluster.now_ms == stopped_at  # nobody watches: no ticks
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_long_command_in_one_sandbox_does_not_hold_up_another(monkeypatch):
+    import time
+
+    _, slow_record = await async_make_sandbox()
+    _, quick_record = await async_make_sandbox()
+    slow, quick = await hub.live(slow_record.id), await hub.live(quick_record.id)
+    original = slow.runner.run_line
+
+    def run_line_slowly(line, stdin=None):
+        time.sleep(1.0)  # an engine busy for a second (scaling to thousands of pods, say)
+        return original(line, stdin)
+
+    monkeypatch.setattr(slow.runner, "run_line", run_line_slowly)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    slow_task = asyncio.create_task(actions.run_command(slow, "kubectl get nodes"))
+    await asyncio.sleep(0.05)
+    answer = await actions.run_command(quick, "kubectl get nodes")
+    assert "worker-1" in answer.output and loop.time() - started < 0.6
+    assert not slow_task.done()
+    assert "worker-1" in (await slow_task).output
