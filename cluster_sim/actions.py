@@ -15,8 +15,7 @@ from channels.db import database_sync_to_async
 from . import sandboxes
 from .live.commands import CommandRejected, check_line, check_stdin, is_read_only
 from .live.hub import hub
-from .live.session import LiveSandbox, run_logged
-from .presets import build_cluster
+from .live.session import LiveSandbox, build_live_cluster, run_logged
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ async def reset(live: LiveSandbox) -> None:
     async with live.lock:
         epoch = await database_sync_to_async(sandboxes.start_new_epoch)(live.id)
         cluster, runner = await asyncio.to_thread(
-            build_cluster, live.preset, live.seed, live.initial_profile
+            build_live_cluster, live.preset, live.seed, live.initial_profile
         )
         live.epoch, live.next_seq = epoch, 0
         live.replace_cluster(cluster, runner)

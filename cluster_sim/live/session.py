@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cluster_sim.presets import build_cluster
 
+from .limits import install_limits
 from .view import Controls, PlaygroundView
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,15 @@ def run_logged(runner, line: str, stdin: str | None) -> str:
         return INTERNAL_ERROR
 
 
-def rebuild(preset: str, seed: int, profile: str, commands: Iterable[LoggedCommand], clock_ms: int):
+def build_live_cluster(preset: str, seed: int, profile: str):
+    """A preset's cluster as the playground runs it: with the site's limits."""
     cluster, runner = build_cluster(preset, seed, profile)
+    install_limits(cluster)
+    return cluster, runner
+
+
+def rebuild(preset: str, seed: int, profile: str, commands: Iterable[LoggedCommand], clock_ms: int):
+    cluster, runner = build_live_cluster(preset, seed, profile)
     for command in commands:
         if command.at_ms > cluster.now_ms:
             cluster.advance(command.at_ms - cluster.now_ms)
