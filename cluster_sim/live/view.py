@@ -78,7 +78,8 @@ class PlaygroundView:
     _pod_node: dict[str, str] = field(default_factory=dict)  # pod fragment -> node name
     _events: deque = field(default_factory=deque)  # event fragment ids, oldest first
     _pod_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (ns, name) -> fragment
-    _lane_hidden: int = 0
+    _hidden: dict[str, tuple[str, str]] = field(default_factory=dict)  # lane pods not drawn
+    _tracked: bool = False  # full() has run: later full views keep what viewers show
     _rv: int = 0
     version: int = 0  # bumped by every full() and every non-empty delta(): see fanout.py
     clock_only: bool = False  # the last delta() carried the clock and nothing else
@@ -88,9 +89,21 @@ class PlaygroundView:
     _with_traffic: set = field(default_factory=set)  # (namespace, service) with a flow last step
 
     # --- the whole view ------------------------------------------------------------------
-    def full(self) -> dict[str, str]:
-        """Every region's HTML, keyed by region id; resets what later deltas compare to."""
+    def full(self, fresh: bool = False) -> dict[str, str]:
+        """Every region's HTML, keyed by region id, and what later deltas compare to.
+
+        The Unscheduled lane and the events stream show subsets (the first 50 Pending pods,
+        the newest 60 events) that grow by arrival. Unless `fresh`, a full view keeps the
+        subsets the page's other viewers show, so one update fits all of them; call it right
+        after a delta() so that those viewers are up to date.
+        """
         cluster, store = self.cluster, self.cluster.store
+        keep = not fresh and self._tracked
+        keep_lane = {f for f, slot in self._slot.items() if slot == UNSCHEDULED} if keep else None
+        keep_events = (
+            [(f, self._sent[f]) for f in self._events if f in self._sent] if keep else None
+        )
+        self._tracked = True
         self._sent.clear()
         self._slot.clear()
         self._pod_state.clear()
@@ -105,11 +118,10 @@ class PlaygroundView:
         self.compact = len(nodes) > COMPACT_NODE_THRESHOLD
         node_names = {n["metadata"]["name"] for n in nodes}
         self._powered = {name: cluster.node_powered(name) for name in node_names}
-        now = cluster.now_ms
 
         pods_by_slot: dict[str, list[dict]] = {}
         for pod in store.list("Pod"):
-            card = pod_card(store, pod, now)
+            card = self._pod_card(pod, node_names)
             slot = self._slot_of(pod, node_names)
             self._pod_state[card["id"]] = card["status_class"]
             self._pod_node[card["id"]] = pod["spec"].get("nodeName") or ""
@@ -133,16 +145,28 @@ class PlaygroundView:
             node_html.append(html)
 
         lane = sorted(pods_by_slot.get(UNSCHEDULED, ()), key=lambda c: c["sort_key"])
-        self._lane_hidden = max(0, len(lane) - MAX_LANE_PODS)
-        lane_html = [self._remember_pod(p, UNSCHEDULED) for p in lane[:MAX_LANE_PODS]]
-        lane_more = self._remember("lane-more", _render("lane_more", {"hidden": self._lane_hidden}))
+        if keep_lane is not None:
+            shown = [card for card in lane if card["id"] in keep_lane]
+        else:
+            shown = lane[:MAX_LANE_PODS]
+        shown_ids = {card["id"] for card in shown}
+        self._hidden = {
+            c["id"]: (c["namespace"], c["name"]) for c in lane if c["id"] not in shown_ids
+        }
+        lane_html = [self._remember_pod(p, UNSCHEDULED) for p in shown]
+        lane_more = self._remember("lane-more", _render("lane_more", {"hidden": len(self._hidden)}))
 
-        events = sorted(store.list("Event"), key=_event_order)[-MAX_EVENTS:]
         event_html = []
-        for event in reversed(events):  # newest first
-            card = event_card(event)
-            self._events.appendleft(card["id"])
-            event_html.append(self._remember(card["id"], _render("event", {"event": card})))
+        if keep_events is not None:
+            for fragment, html in keep_events:
+                self._events.append(fragment)
+                event_html.append(self._remember(fragment, html))
+            event_html.reverse()  # newest first
+        else:
+            for event in reversed(sorted(store.list("Event"), key=_event_order)[-MAX_EVENTS:]):
+                card = event_card(event)
+                self._events.appendleft(card["id"])
+                event_html.append(self._remember(card["id"], _render("event", {"event": card})))
 
         workloads = []
         for kind, resource in WORKLOAD_KINDS.items():
@@ -171,14 +195,14 @@ class PlaygroundView:
         changes = cluster.changes_since(self._rv)
         self._rv = cluster.resource_version
         if changes is None:
-            return self.full_as_oob()
+            return self.full_as_oob(fresh=True)
         # each object once, in the order it first changed
         touched = dict.fromkeys((kind, namespace, name) for _, _, kind, namespace, name in changes)
         # A node coming or going moves pods between regions: redraw everything (rare).
         if any(
             kind == "Node" and event_type != "MODIFIED" for _, event_type, kind, _, _ in changes
         ):
-            return self.full_as_oob()
+            return self.full_as_oob(fresh=True)
 
         out: list[str] = []
         nodes_to_refresh: set[str] = set()
@@ -202,6 +226,8 @@ class PlaygroundView:
                 self._event_changed(store.get("Event", namespace, name), out, new_events)
             elif kind in WORKLOAD_KINDS:
                 self._workload_changed(store.get(kind, namespace, name), kind, namespace, name, out)
+        if any(kind == "Pod" for kind, _, _ in touched):
+            self._promote_hidden(node_names or self._node_names(), out)
         if new_events:
             rows = "".join(reversed(new_events.values()))  # newest on top
             out.append(_insert("afterbegin", "events-list", rows))
@@ -226,9 +252,9 @@ class PlaygroundView:
         self._clock_key = None
         self._sent.pop("sim-clock", None)
 
-    def full_as_oob(self) -> str:
+    def full_as_oob(self, fresh: bool = False) -> str:
         """The whole view as swaps of its regions: what a reconnecting socket receives."""
-        regions = self.full()
+        regions = self.full(fresh)
         nodes_class = "nodes compact" if regions["compact"] else "nodes"
         parts = [
             f'<div id="nodes" class="{nodes_class}" hx-swap-oob="true">{regions["nodes"]}</div>',
@@ -264,11 +290,10 @@ class PlaygroundView:
                 return
             nodes_to_refresh.add(self._pod_node.pop(fragment, ""))
             self._pod_state.pop(fragment, None)
-            if self._slot.pop(fragment, None) is not None:
-                self._sent.pop(fragment, None)
-                out.append(_delete(fragment))
+            self._hidden.pop(fragment, None)
+            self._undraw(fragment, out)
             return
-        card = pod_card(self.cluster.store, pod, self.cluster.now_ms)
+        card = self._pod_card(pod, node_names)
         fragment = card["id"]
         self._pod_ids[(namespace, name)] = fragment
         node = pod["spec"].get("nodeName") or ""
@@ -279,29 +304,61 @@ class PlaygroundView:
         self._pod_node[fragment] = node
         self._pod_state[fragment] = card["status_class"]
         slot = self._slot_of(pod, node_names)
+        if slot != UNSCHEDULED:
+            self._hidden.pop(fragment, None)
         if self.compact and slot != UNSCHEDULED:
-            if self._slot.pop(fragment, None) is not None:
-                self._sent.pop(fragment, None)
-                out.append(_delete(fragment))
+            self._undraw(fragment, out)
             return
         old_slot = self._slot.get(fragment)
-        html = _render("pod", {"pod": card})
         if old_slot == slot:
-            self._update(fragment, html, out)
+            self._update(fragment, _render("pod", {"pod": card}), out)
             return
-        if old_slot is not None:
-            out.append(_delete(fragment))
-        if slot == UNSCHEDULED and old_slot is None and self._lane_count() >= MAX_LANE_PODS:
-            self._lane_hidden += 1
-            self._update("lane-more", _render("lane_more", {"hidden": self._lane_hidden}), out)
-            self._slot.pop(fragment, None)
+        if slot == UNSCHEDULED and (fragment in self._hidden or self._lane_full()):
+            self._undraw(fragment, out)
+            self._hidden[fragment] = (namespace, name)  # counted in "and N more"
             return
-        self._slot[fragment] = slot
-        self._sent[fragment] = html
+        self._undraw(fragment, out)
+        self._draw(card, slot, out)
+
+    def _pod_card(self, pod: dict, node_names) -> dict:
+        card = pod_card(self.cluster.store, pod, self.cluster.now_ms)
+        node = pod["spec"].get("nodeName")
+        if node and node not in node_names:  # bound to a node that was removed
+            card["status_class"] = "unknown"
+            card["reason"] = (
+                f"bound to node {node}, which no longer exists; "
+                "the pod garbage collector deletes this pod"
+            )
+        return card
+
+    def _node_names(self) -> set[str]:
+        return {n["metadata"]["name"] for n in self.cluster.store.list("Node")}
+
+    def _draw(self, card: dict, slot: str, out: list[str]) -> None:
+        html = _render("pod", {"pod": card})
+        self._slot[card["id"]] = slot
+        self._sent[card["id"]] = html
         out.append(_insert("beforeend", slot, html))
 
-    def _lane_count(self) -> int:
-        return sum(1 for slot in self._slot.values() if slot == UNSCHEDULED)
+    def _undraw(self, fragment: str, out: list[str]) -> None:
+        if self._slot.pop(fragment, None) is not None:
+            self._sent.pop(fragment, None)
+            out.append(_delete(fragment))
+
+    def _lane_full(self) -> bool:
+        return sum(1 for slot in self._slot.values() if slot == UNSCHEDULED) >= MAX_LANE_PODS
+
+    def _promote_hidden(self, node_names, out: list[str]) -> None:
+        """Room in the lane again: draw Pending pods that only the "and N more" counted."""
+        store = self.cluster.store
+        for fragment, (namespace, name) in sorted(self._hidden.items(), key=lambda kv: kv[1]):
+            if self._lane_full():
+                break
+            pod = store.get("Pod", namespace, name)
+            del self._hidden[fragment]
+            if pod is not None and self._slot_of(pod, node_names) == UNSCHEDULED:
+                self._draw(self._pod_card(pod, node_names), UNSCHEDULED, out)
+        self._update("lane-more", _render("lane_more", {"hidden": len(self._hidden)}), out)
 
     # --- nodes -------------------------------------------------------------------------------
     def _node_changed(self, name: str, out: list[str]) -> None:

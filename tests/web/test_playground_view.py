@@ -181,3 +181,81 @@ def test_a_hundred_nodes_switch_to_the_compact_grid_and_back():
     dom.apply(view.delta())
     assert not view.compact and dom.missing == []
     assert_live_equals_reload(runner, view, dom)
+
+
+def unschedulable(replicas: int) -> str:
+    """A Deployment whose pods no node can hold (50 CPUs each): all of them stay Pending."""
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: huge}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: huge}}}}
+  template:
+    metadata: {{labels: {{app: huge}}}}
+    spec:
+      containers:
+      - {{name: c, image: nginx, resources: {{requests: {{cpu: "50"}}}}}}
+"""
+
+
+def lane_ids(dom: OobDom) -> set[str]:
+    lane = dom.element("pods-unscheduled")
+    return {c.attrs["id"] for c in lane.children if not isinstance(c, str)}
+
+
+def test_a_second_viewer_gets_the_lane_the_first_one_shows_and_both_stay_true():
+    cluster, runner = build_cluster("empty-3", seed=2, profile="fast")
+    view = PlaygroundView(cluster)
+    first = browser_after_load(view)
+    runner.run_line("kubectl apply -f -", unschedulable(70))
+    for _ in range(30):  # the ReplicaSet creates its pods in slow-start batches
+        cluster.advance(1_000)
+        first.apply(view.delta())
+    assert len(lane_ids(first)) == 50  # the first 50 to arrive; the rest counted
+    second = OobDom(skeleton())
+    second.apply(view.full_as_oob())  # a second tab opens now
+    assert lane_ids(second) == lane_ids(first)
+    runner.run_line("kubectl delete deployment huge")
+    for _ in range(40):
+        cluster.advance(1_000)
+        update = view.delta()
+        first.apply(update)
+        second.apply(update)
+    assert first.missing == [] and second.missing == []
+    assert lane_ids(first) == lane_ids(second) == set()
+    assert "more Pending" not in repr(first.element("lane-more"))
+
+
+def test_pods_counted_as_more_are_drawn_when_the_lane_has_room_again():
+    cluster, runner = build_cluster("empty-3", seed=2, profile="fast")
+    view = PlaygroundView(cluster)
+    dom = browser_after_load(view)
+    runner.run_line("kubectl apply -f -", unschedulable(60))
+    cluster.advance(30_000)
+    dom.apply(view.delta())
+    assert len(lane_ids(dom)) == 50 and "and 10 more" in repr(dom.element("lane-more"))
+    runner.run_line("kubectl scale deployment huge --replicas=55")
+    cluster.advance(30_000)
+    dom.apply(view.delta())
+    assert dom.missing == []
+    pending = [p for p in cluster.store.list("Pod") if not p["spec"].get("nodeName")]
+    pending = [p for p in pending if not p["metadata"].get("deletionTimestamp")]
+    assert len(lane_ids(dom)) == min(50, len(pending))
+    more = max(0, len(pending) - 50)
+    assert (f"and {more} more" in repr(dom.element("lane-more"))) == bool(more)
+
+
+def test_pods_of_a_removed_node_say_so_and_are_not_counted_running():
+    cluster, runner = build_cluster("empty-3", seed=2, profile="fast")
+    pinned = "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  nodeName: worker-1\n"
+    pinned += "  containers: [{name: c, image: nginx}]\n"
+    assert runner.run_line("kubectl apply -f -", pinned) == "pod/solo created"
+    cluster.advance(30_000)
+    view = PlaygroundView(cluster)
+    dom = browser_after_load(view)
+    runner.run_line("sim node remove worker-1")
+    dom.apply(view.delta())
+    lane = repr(dom.element("pods-unscheduled"))
+    assert "solo" in lane and "worker-1, which no longer exists" in lane
+    assert "0 Running" in repr(dom.element("cluster-summary"))
