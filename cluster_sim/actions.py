@@ -9,6 +9,7 @@ a restart replays it.
 import asyncio
 import logging
 import shlex
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import database_sync_to_async
 
@@ -69,7 +70,9 @@ async def add_node(live: LiveSandbox, size: str) -> CommandResult:
     return await run_command(live, f"sim node add node-{number} {flags}")
 
 
-async def apply_manifest(live: LiveSandbox, text: str) -> CommandResult:
+async def apply_manifest(live: LiveSandbox, text: object) -> CommandResult:
+    if not isinstance(text, str):
+        raise CommandRejected("error: the manifest must be text")
     return await run_command(live, APPLY_LINE, text)
 
 
@@ -96,7 +99,8 @@ async def advance_wall_clock(live: LiveSandbox, elapsed_seconds: float) -> None:
             live.saved_clock_ms, live.saved_at = live.cluster.now_ms, now
     await _broadcast(live, update)
     if save:
-        await _save_runner_state(live)
+        async with live.lock:
+            await _save_runner_state(live)
 
 
 async def step(live: LiveSandbox, duration_ms: int = STEP_MS) -> None:
@@ -182,7 +186,8 @@ async def attach(live: LiveSandbox, viewer) -> None:
 
 async def detach(live: LiveSandbox, viewer) -> None:
     if hub.fanout.unsubscribe(live.id, viewer) == 0:
-        await _save_runner_state(live)  # nobody watches: the clock stops here
+        async with live.lock:  # not in the middle of a reset or a command
+            await _save_runner_state(live)  # nobody watches: the clock stops here
 
 
 # --- internals -------------------------------------------------------------------------------
@@ -194,11 +199,16 @@ def _advance(live: LiveSandbox, duration_ms: int) -> None:
         live.set_controls(paused=True)  # stop ticking into the same failure every 250 ms
 
 
+# Two engine threads: CPU-bound work shares the GIL with the event loop, so more threads
+# would leave the loop (every other socket) a smaller share.
+ENGINE_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engine")
+
+
 async def _off_loop(work, *args):
     """Engine work runs in a worker thread: a heavy command (scaling to thousands of pods,
     `sim advance 24h`) holds only its own sandbox (its lock), while the event loop goes on
     serving every other socket. Whatever reads a live cluster holds the same lock."""
-    return await asyncio.to_thread(work, *args)
+    return await asyncio.get_running_loop().run_in_executor(ENGINE_THREADS, work, *args)
 
 
 def _run_and_take_update(live: LiveSandbox, line: str, stdin: str | None):
@@ -225,8 +235,9 @@ async def _broadcast(live: LiveSandbox, update: tuple[str, int]) -> None:
 
 
 async def _save_runner_state(live: LiveSandbox) -> None:
+    """Call with the sandbox's lock held: the clock belongs to the epoch being saved."""
     await database_sync_to_async(sandboxes.save_runner_state)(
-        live.id, live.cluster.now_ms, live.speed, live.paused
+        live.id, live.epoch, live.cluster.now_ms, live.speed, live.paused
     )
     live.saved_clock_ms = live.cluster.now_ms
 

@@ -44,7 +44,10 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         session_key = self.scope.get("session_key")  # cluster_sim.session_scope
         record = await database_sync_to_async(sandboxes.socket_sandbox)(sandbox_id, session_key)
         if record is None:
-            await self.close(code=CLOSE_NOT_YOURS)  # before accept: the handshake is refused
+            # Accept, then close with our code: a refused handshake reaches the browser as
+            # 1006, which htmx-ext-ws retries forever; 4403 it does not, and the page says why.
+            await self.accept()
+            await self.close(code=CLOSE_NOT_YOURS)
             return
         self.live = await hub.live(sandbox_id)
         self.bucket = TokenBucket()
@@ -111,7 +114,7 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         try:
             result = await actions.apply_manifest(self.live, text)
         except CommandRejected as error:
-            await self._editor_result(str(error), [], None, failed=True)
+            await self._editor_result(str(error), [], None, failed=True, refused=True)
             return
         diagnostics = [d.as_dict() for d in diagnostics_for(text, result.output)]
         await self._editor_result(result.output, diagnostics, result.seq, failed=bool(diagnostics))
@@ -133,10 +136,13 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
             if note:
                 await self._notice(note)
         elif op == "speed":
-            try:
-                await actions.set_controls(self.live, speed=int(message.get("speed")))
-            except (TypeError, ValueError):
+            speed = message.get("speed")
+            if isinstance(speed, str) and speed.isdigit():
+                speed = int(speed)
+            if type(speed) is not int or speed not in actions.SPEEDS:
                 await self._notice(f"Speed must be one of {', '.join(map(str, actions.SPEEDS))}.")
+            else:
+                await actions.set_controls(self.live, speed=speed)
         else:
             await self._notice(f"Unknown time control {str(op)[:20]!r}.")
 
@@ -152,7 +158,9 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         )
         await self.deliver(html)
 
-    async def _editor_result(self, output: str, diagnostics: list, seq, failed: bool):
+    async def _editor_result(
+        self, output: str, diagnostics: list, seq, failed: bool, refused: bool = False
+    ):
         html = render_to_string(
             "playground/partials/editor_result.html",
             {
@@ -161,6 +169,7 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
                 "diagnostics_json": json.dumps(diagnostics),
                 "seq": seq,
                 "failed": failed,
+                "refused": refused,
             },
         )
         await self.deliver(html)

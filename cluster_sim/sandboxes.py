@@ -83,8 +83,9 @@ def append_command(
         Sandbox.objects.filter(id=sandbox_id).update(clock_ms=at_ms, updated_at=timezone.now())
 
 
-def save_runner_state(sandbox_id: str, clock_ms: int, speed: int, paused: bool) -> None:
-    Sandbox.objects.filter(id=sandbox_id).update(
+def save_runner_state(sandbox_id: str, epoch: int, clock_ms: int, speed: int, paused: bool) -> None:
+    """The clock of `epoch` only: a save racing a reset must not move the new epoch's clock."""
+    Sandbox.objects.filter(id=sandbox_id, epoch=epoch).update(
         clock_ms=clock_ms, speed=speed, paused=paused, updated_at=timezone.now()
     )
 

@@ -41,7 +41,9 @@ class LocalFanout:
         viewers.discard(viewer)
         if not viewers:
             del self._viewers[sandbox_id]
-            self._sending.pop(sandbox_id, None)
+            sending = self._sending.get(sandbox_id)
+            if sending is not None and not sending.locked():  # a publish may still hold it
+                del self._sending[sandbox_id]
             return 0
         return len(viewers)
 

@@ -8,6 +8,7 @@ nobody watches does not tick.
 
 import asyncio
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25
 IDLE_EVICT_SECONDS = 15 * 60
 MAX_LIVE_SANDBOXES = 100  # beyond this, sandboxes nobody watches are dropped, oldest first
+RECENT_USE_SECONDS = 60
 
 
 class Hub:
@@ -34,6 +36,7 @@ class Hub:
     async def live(self, sandbox_id: str) -> LiveSandbox | None:
         live = self.sandboxes.get(sandbox_id)
         if live is not None:
+            live.last_used = time.monotonic()
             return live
         lock = self._loading.setdefault(sandbox_id, asyncio.Lock())
         async with lock:
@@ -41,6 +44,7 @@ class Hub:
             if live is None:
                 live = await _load(sandbox_id)
                 if live is not None:
+                    live.last_used = time.monotonic()
                     self.sandboxes[sandbox_id] = live
                     self._keep_within_limit()
         self._loading.pop(sandbox_id, None)
@@ -54,7 +58,15 @@ class Hub:
             return
         for sandbox_id in list(self.sandboxes):  # insertion order: the oldest loaded first
             live = self.sandboxes[sandbox_id]
-            if excess and not self.fanout.count(sandbox_id) and not live.lock.locked():
+            # one just handed out may be about to get its viewer (a socket between load
+            # and subscribe): dropping it would make a second live copy
+            recent = time.monotonic() - live.last_used < RECENT_USE_SECONDS
+            if (
+                excess
+                and not recent
+                and not self.fanout.count(sandbox_id)
+                and not live.lock.locked()
+            ):
                 del self.sandboxes[sandbox_id]
                 excess -= 1
 

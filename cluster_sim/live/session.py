@@ -78,6 +78,7 @@ class LiveSandbox:
         self.saved_at = 0.0  # loop time of the last clock save
         self.clock_sent_at = 0.0  # loop time of the last update sent by the ticker
         self.idle_since: float | None = None  # loop time the last viewer left
+        self.last_used = 0.0  # time.monotonic() of the last hub.live() that returned it
 
     def replace_cluster(self, cluster, runner) -> None:
         self.cluster = cluster

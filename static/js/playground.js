@@ -33,7 +33,19 @@
     setConnection("live", "live");
     while (pending.length) socket.send(pending.shift(), root);
   });
-  document.body.addEventListener("htmx:wsClose", () => setConnection("lost", "reconnecting…"));
+  document.body.addEventListener("htmx:wsClose", (event) => {
+    const code = event.detail.event && event.detail.event.code;
+    if (code === 4403) {
+      // The server refused this socket (not this session's sandbox, or the session expired):
+      // htmx does not retry this code, so say what to do.
+      setConnection("lost", "not connected");
+      $("notice").textContent =
+        "This playground is not open to this browser session (it may have expired). " +
+        "Reload the page, or open the playground from the home page to get your own.";
+      return;
+    }
+    setConnection("lost", "reconnecting…");
+  });
   document.body.addEventListener("htmx:wsError", () => setConnection("lost", "reconnecting…"));
 
   // Out-of-band swaps replace elements; give keyboard focus back to the element with the
@@ -46,7 +58,14 @@
   document.body.addEventListener("htmx:wsAfterMessage", (event) => {
     if (focusedId && (!document.activeElement || document.activeElement === document.body)) {
       const again = document.getElementById(focusedId);
-      if (again) again.focus({ preventScroll: true });
+      if (again) {
+        again.focus({ preventScroll: true });
+      } else {
+        // The focused pod or node is gone: keep the keyboard user in the same region.
+        const heading = $("nodes-heading");
+        heading.tabIndex = -1;
+        heading.focus({ preventScroll: true });
+      }
     }
     afterUpdate(String(event.detail.message || ""));
   });
@@ -142,14 +161,23 @@
     loadWhy(true);
   }
 
-  function loadWhy(focusPanel) {
-    if (!selected) return;
+  // Panels fetched over HTTP are replaced only when their HTML changed, so a screen reader
+  // reading one is not interrupted every second by an identical copy.
+  const shown = new Map();
+
+  function loadPanel(url, target, focusPanel) {
     lastRefresh = Date.now();
-    htmx
-      .ajax("GET", whyUrl(selected), { target: "#why-panel", swap: "innerHTML" })
-      .then(() => {
+    return fetch(url, { headers: { "HX-Request": "true" } })
+      .then((response) => response.text())
+      .then((html) => {
+        const panel = document.querySelector(target);
+        if (shown.get(target) !== html) {
+          shown.set(target, html);
+          panel.innerHTML = html;
+          htmx.process(panel);
+        }
         if (focusPanel) {
-          const heading = document.querySelector("#why-panel h3");
+          const heading = panel.querySelector("h3");
           if (heading) {
             heading.tabIndex = -1;
             heading.focus();
@@ -158,9 +186,12 @@
       });
   }
 
+  function loadWhy(focusPanel) {
+    if (selected) loadPanel(whyUrl(selected), "#why-panel", focusPanel);
+  }
+
   function loadTopology() {
-    lastRefresh = Date.now();
-    htmx.ajax("GET", root.dataset.topologyUrl, { target: "#topology-panel", swap: "innerHTML" });
+    loadPanel(root.dataset.topologyUrl, "#topology-panel", false);
   }
 
   // Panels fetched over HTTP follow the live cluster at most once a second while shown.

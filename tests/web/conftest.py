@@ -62,6 +62,14 @@ async def receive_until(communicator, pattern: str, timeout: float = 3.0) -> str
             return "\n".join(seen)
 
 
+async def assert_refused(communicator) -> None:
+    """The socket is accepted, then closed with 4403 (which the page explains)."""
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_output(timeout=3) == {"type": "websocket.close", "code": 4403}
+    await communicator.wait()
+
+
 async def drain(communicator, quiet: float = 0.1) -> str:
     """Everything the socket has to say until it stays quiet for `quiet` seconds."""
     seen = []

@@ -13,7 +13,7 @@ from cluster_sim.live import fanout as fanout_module
 from cluster_sim.live.fanout import LocalFanout
 from cluster_sim.live.hub import hub
 
-from .conftest import async_make_sandbox, socket_for
+from .conftest import assert_refused, async_make_sandbox, socket_for
 
 
 class Recorder:
@@ -76,10 +76,7 @@ async def test_an_expired_session_cannot_open_its_old_sandbox():
             expire_date=timezone.now() - timedelta(seconds=1)
         )
     )()
-    socket = socket_for(sandbox.id, key)
-    ok, code = await socket.connect()
-    assert not ok and code == 4403
-    await socket.disconnect()
+    await assert_refused(socket_for(sandbox.id, key))
 
 
 @pytest.mark.django_db(transaction=True)

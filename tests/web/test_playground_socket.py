@@ -11,7 +11,7 @@ from cluster_sim.live.commands import MAX_STDIN_BYTES
 from cluster_sim.live.hub import hub
 from cluster_sim.models import SandboxCommand
 
-from .conftest import async_make_sandbox, drain, receive_until, socket_for
+from .conftest import assert_refused, async_make_sandbox, drain, receive_until, socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,10 +48,7 @@ async def test_another_visitor_cannot_open_the_socket():
     _, sandbox = await async_make_sandbox()
     stranger, _ = await async_make_sandbox()
     for key in (stranger, None, "not-a-session"):
-        socket = socket_for(sandbox.id, key)
-        ok, code = await socket.connect()
-        assert not ok and code == 4403
-        await socket.disconnect()
+        await assert_refused(socket_for(sandbox.id, key))
 
 
 async def test_a_foreign_origin_is_refused():
@@ -199,6 +196,14 @@ def _attribute(html: str, name: str) -> str:
         (json.dumps({"action": "time", "op": "speed", "speed": 7}), "Speed must be one of"),
         (json.dumps({"action": "apply", "yaml": ["not", "text"]}), "must be text"),
         (json.dumps({"action": "add-node", "size": "huge"}), "unknown node size"),
+        (json.dumps({"action": "run", "line": "sim advance 100000h"}), "at most 24h per command"),
+        (
+            json.dumps({"action": "run", "line": "sim node add --count 10000000 --prefix x-"}),
+            "holds at most 500 nodes",
+        ),
+        (json.dumps({"action": "run", "line": "kubectl get pods \ud800"}), "not valid Unicode"),
+        (json.dumps({"action": "time", "op": "speed", "speed": 1.5}), "Speed must be one of"),
+        (json.dumps({"action": "apply", "yaml": None}), "must be text"),
     ],
 )
 async def test_bad_input_gets_a_clear_answer_and_the_socket_stays_open(message, expected):
@@ -209,6 +214,7 @@ async def test_bad_input_gets_a_clear_answer_and_the_socket_stays_open(message, 
     assert expected in answer
     await socket.send_to(text_data=command("kubectl get nodes"))
     assert "worker-3" in await receive_until(socket, r"console-entry")
+    assert await logged(sandbox.id) == []  # nothing refused reached the log
     await socket.disconnect()
 
 

@@ -135,6 +135,7 @@ def test_unwatched_sandboxes_beyond_the_limit_are_dropped_from_memory(client, mo
     from cluster_sim.live import hub as hub_module
 
     monkeypatch.setattr(hub_module, "MAX_LIVE_SANDBOXES", 2)
+    monkeypatch.setattr(hub_module, "RECENT_USE_SECONDS", 0)
     ids = [open_playground(client)]
     ids += [
         client.post("/playground/new/", {"preset": "empty-3"}).url.rstrip("/").rsplit("/", 1)[1]
@@ -144,3 +145,20 @@ def test_unwatched_sandboxes_beyond_the_limit_are_dropped_from_memory(client, mo
         async_to_sync(hub.live)(sandbox_id)
     assert list(hub.sandboxes) == ids[1:]  # the oldest went; its log is still in the database
     assert async_to_sync(hub.live)(ids[0]) is not None
+
+
+def test_a_sandbox_just_handed_out_is_not_dropped(client, monkeypatch):
+    """Between loading a sandbox and subscribing its socket, dropping it would make a
+    second live copy of the same sandbox when the socket's page loads it again."""
+    from asgiref.sync import async_to_sync
+
+    from cluster_sim.live import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "MAX_LIVE_SANDBOXES", 1)
+    first = open_playground(client)
+    second = (
+        client.post("/playground/new/", {"preset": "empty-3"}).url.rstrip("/").rsplit("/", 1)[1]
+    )
+    live = async_to_sync(hub.live)(first)
+    async_to_sync(hub.live)(second)
+    assert async_to_sync(hub.live)(first) is live  # still the same copy
