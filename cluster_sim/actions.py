@@ -145,7 +145,7 @@ async def reset(live: LiveSandbox) -> None:
         )
         live.epoch, live.next_seq = epoch, 0
         live.replace_cluster(cluster, runner)
-        full = live.view.full_as_oob()
+        full = await _off_loop(live.view.full_as_oob)
         version = live.view.version
     await hub.fanout.publish(live.id, full, version)
 
@@ -156,14 +156,19 @@ async def snapshot(live: LiveSandbox) -> dict:
     async with live.lock:
         update = _take_update(live)
         await _broadcast(live, update)
-        return live.view.full()
+        return await _off_loop(live.view.full)
+
+
+async def in_engine_thread(work, *args):
+    """CPU-heavy work that touches no live cluster (e.g. mapping errors to lines)."""
+    return await _off_loop(work, *args)
 
 
 async def read(live: LiveSandbox, reader, *args):
     """`reader(*args)` under the sandbox's lock: engine work may be going on in a worker
     thread (see _off_loop), and a reader must not see it half done."""
     async with live.lock:
-        return reader(*args)
+        return await _off_loop(reader, *args)
 
 
 def describe(live: LiveSandbox, resource: str, namespace: str, name: str) -> str:
@@ -178,7 +183,8 @@ async def attach(live: LiveSandbox, viewer) -> None:
     async with live.lock:
         update = _take_update(live)  # others get what changed before the newcomer's baseline
         await _broadcast(live, update)
-        await viewer.deliver(live.view.full_as_oob())  # before any later delta reaches it
+        full = await _off_loop(live.view.full_as_oob)  # a 500-node view takes a while
+        await viewer.deliver(full)  # before any later delta reaches it
         viewer.baseline = live.view.version
         hub.fanout.subscribe(live.id, viewer)
     hub.ensure_ticking()

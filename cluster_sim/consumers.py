@@ -116,7 +116,8 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         except CommandRejected as error:
             await self._editor_result(str(error), [], None, failed=True, refused=True)
             return
-        diagnostics = [d.as_dict() for d in diagnostics_for(text, result.output)]
+        found = await actions.in_engine_thread(diagnostics_for, text, result.output)
+        diagnostics = [d.as_dict() for d in found]
         await self._editor_result(result.output, diagnostics, result.seq, failed=bool(diagnostics))
 
     async def do_add_node(self, message):

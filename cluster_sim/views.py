@@ -5,6 +5,8 @@ answer as for an id that does not exist.
 """
 
 from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +20,19 @@ from .manifest_templates import TEMPLATES
 from .presets import DEFAULT_PRESET, PRESETS
 
 WHY_KINDS = {"pod", "service", "node"}
+CREATION_WINDOW = 10 * 60  # seconds; settings.CLUSTERLAB_CREATIONS_PER_ADDRESS per window
 DESCRIBE_KINDS = {"deployment", "statefulset", "daemonset", "job", "cronjob", "hpa"}
+
+
+def _creation_allowed(request) -> bool:
+    """Sessions are free, so the per-session cap alone does not bound a client: at most
+    settings.CLUSTERLAB_CREATIONS_PER_ADDRESS new sandboxes per address per window."""
+    key = f"sandbox-creations:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, CREATION_WINDOW)
+    try:
+        return cache.incr(key) <= settings.CLUSTERLAB_CREATIONS_PER_ADDRESS
+    except ValueError:  # expired between add and incr
+        return True
 
 
 def _session_key(request) -> str:
@@ -31,8 +45,21 @@ def _session_key(request) -> str:
 def playground_entry(request):
     """Reopen the visitor's latest sandbox, or make one from the default preset."""
     key = _session_key(request)
-    record = sandboxes.latest_sandbox(key) or sandboxes.create_sandbox(key, DEFAULT_PRESET)
+    record = sandboxes.latest_sandbox(key)
+    if record is None:
+        if not _creation_allowed(request):
+            return _too_many(request)
+        record = sandboxes.create_sandbox(key, DEFAULT_PRESET)
     return redirect("playground", sandbox_id=record.id)
+
+
+def _too_many(request, limit: int | None = None):
+    return render(
+        request,
+        "playground/new_failed.html",
+        {"limit": limit, "busy": limit is None, "presets": PRESETS.values()},
+        status=429,
+    )
 
 
 @require_POST
@@ -45,15 +72,12 @@ def playground_new(request):
             {"preset": preset, "presets": PRESETS.values()},
             status=400,
         )
+    if not _creation_allowed(request):
+        return _too_many(request)
     try:
         record = sandboxes.create_sandbox(_session_key(request), preset)
     except sandboxes.TooManySandboxes as limit:
-        return render(
-            request,
-            "playground/new_failed.html",
-            {"limit": limit.args[0], "presets": PRESETS.values()},
-            status=429,
-        )
+        return _too_many(request, limit.args[0])
     return redirect("playground", sandbox_id=record.id)
 
 

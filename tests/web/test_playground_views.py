@@ -162,3 +162,18 @@ def test_a_sandbox_just_handed_out_is_not_dropped(client, monkeypatch):
     live = async_to_sync(hub.live)(first)
     async_to_sync(hub.live)(second)
     assert async_to_sync(hub.live)(first) is live  # still the same copy
+
+
+def test_new_sandboxes_per_address_are_bounded(client, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.CLUSTERLAB_CREATIONS_PER_ADDRESS = 2
+    open_playground(client)
+    assert client.post("/playground/new/", {"preset": "mixed"}).status_code == 302
+    crawler = Client()  # a new session from the same address, as a crawler would be
+    refused = crawler.get("/playground/")
+    assert refused.status_code == 429 and b"Too many new sandboxes" in refused.content
+    assert Sandbox.objects.count() == 2
+    cache.clear()
