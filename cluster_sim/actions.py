@@ -141,7 +141,7 @@ async def reset(live: LiveSandbox) -> None:
     async with live.lock:
         epoch = await database_sync_to_async(sandboxes.start_new_epoch)(live.id)
         cluster, runner = await asyncio.to_thread(
-            build_live_cluster, live.preset, live.seed, live.initial_profile
+            build_live_cluster, live.preset, live.seed, live.initial_profile, live.setup
         )
         live.epoch, live.next_seq = epoch, 0
         live.replace_cluster(cluster, runner)

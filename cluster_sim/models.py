@@ -19,6 +19,10 @@ class Sandbox(models.Model):
     # The visitor's session; a later issue binds sandboxes to accounts too.
     owner_session = models.CharField(max_length=64, db_index=True)
     preset = models.CharField(max_length=32)
+    # A lesson's embedded cluster names its lesson (slug); playground sandboxes leave it empty.
+    lesson = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Lines run on the preset when the cluster is built (a lesson's setup), before the log.
+    setup = models.JSONField(default=list, blank=True)
     seed = models.BigIntegerField()
     # The profile the sandbox was built with; `sim profile` changes after that are commands.
     initial_profile = models.CharField(max_length=16, default="realistic")

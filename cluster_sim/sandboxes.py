@@ -53,15 +53,50 @@ def socket_sandbox(sandbox_id: str, session_key: str | None) -> Sandbox | None:
 
 
 def latest_sandbox(owner_session: str | None) -> Sandbox | None:
+    """The visitor's latest playground (lessons' embedded clusters are not playgrounds)."""
     if not owner_session:
         return None
-    return Sandbox.objects.filter(owner_session=owner_session).first()
+    return Sandbox.objects.filter(owner_session=owner_session, lesson="").first()
 
 
 def sandboxes_of(owner_session: str | None) -> list[Sandbox]:
     if not owner_session:
         return []
-    return list(Sandbox.objects.filter(owner_session=owner_session)[:20])
+    return list(Sandbox.objects.filter(owner_session=owner_session, lesson="")[:20])
+
+
+def find_lesson_sandbox(owner_session: str, lesson: str) -> Sandbox | None:
+    return Sandbox.objects.filter(owner_session=owner_session, lesson=lesson).first()
+
+
+def lesson_sandbox(owner_session: str, lesson: str, preset: str, profile: str, setup) -> Sandbox:
+    """The visitor's embedded cluster for a lesson, made on first visit: the preset plus the
+    lesson's setup lines (part of how the cluster is built, so a reset keeps them)."""
+    with transaction.atomic():
+        record = Sandbox.objects.filter(owner_session=owner_session, lesson=lesson).first()
+        if record is not None:
+            return record
+        record = Sandbox.objects.create(
+            owner_session=owner_session,
+            lesson=lesson,
+            preset=preset,
+            initial_profile=profile,
+            setup=list(setup),
+            seed=secrets.randbits(SEED_BITS),
+        )
+        return record
+        record = Sandbox.objects.create(
+            owner_session=owner_session,
+            lesson=lesson,
+            preset=preset,
+            initial_profile=profile,
+            seed=secrets.randbits(SEED_BITS),
+        )
+        SandboxCommand.objects.bulk_create(
+            SandboxCommand(sandbox=record, epoch=0, seq=seq, at_ms=0, line=line)
+            for seq, line in enumerate(setup)
+        )
+        return record
 
 
 def load_sandbox(sandbox_id: str) -> tuple[Sandbox, list[SandboxCommand]] | None:

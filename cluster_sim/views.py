@@ -24,7 +24,7 @@ CREATION_WINDOW = 10 * 60  # seconds; settings.CLUSTERLAB_CREATIONS_PER_ADDRESS 
 DESCRIBE_KINDS = {"deployment", "statefulset", "daemonset", "job", "cronjob", "hpa"}
 
 
-def _creation_allowed(request) -> bool:
+def creation_allowed(request) -> bool:
     """Sessions are free, so the per-session cap alone does not bound a client: at most
     settings.CLUSTERLAB_CREATIONS_PER_ADDRESS new sandboxes per address per window."""
     key = f"sandbox-creations:{request.META.get('REMOTE_ADDR', '')}"
@@ -47,13 +47,13 @@ def playground_entry(request):
     key = _session_key(request)
     record = sandboxes.latest_sandbox(key)
     if record is None:
-        if not _creation_allowed(request):
-            return _too_many(request)
+        if not creation_allowed(request):
+            return too_many(request)
         record = sandboxes.create_sandbox(key, DEFAULT_PRESET)
     return redirect("playground", sandbox_id=record.id)
 
 
-def _too_many(request, limit: int | None = None):
+def too_many(request, limit: int | None = None):
     return render(
         request,
         "playground/new_failed.html",
@@ -72,12 +72,12 @@ def playground_new(request):
             {"preset": preset, "presets": PRESETS.values()},
             status=400,
         )
-    if not _creation_allowed(request):
-        return _too_many(request)
+    if not creation_allowed(request):
+        return too_many(request)
     try:
         record = sandboxes.create_sandbox(_session_key(request), preset)
     except sandboxes.TooManySandboxes as limit:
-        return _too_many(request, limit.args[0])
+        return too_many(request, limit.args[0])
     return redirect("playground", sandbox_id=record.id)
 
 
@@ -93,27 +93,31 @@ async def _owned_live(request, sandbox_id: str):
     return record, live
 
 
+async def cluster_context(live, record) -> dict:
+    """What templates/playground/partials/cluster.html needs (the playground and lessons)."""
+    return {
+        "sandbox": record,
+        "regions": await actions.snapshot(live),
+        "profile": live.cluster.profile,
+        "speeds": actions.SPEEDS,
+        "speed": live.speed,
+        "paused": live.paused,
+        "templates": TEMPLATES.values(),
+    }
+
+
 @require_GET
 async def playground(request, sandbox_id: str):
     record, live = await _owned_live(request, sandbox_id)
-    regions = await actions.snapshot(live)
     mine = await database_sync_to_async(sandboxes.sandboxes_of)(request.session.session_key)
-    return render(
-        request,
-        "playground/page.html",
-        {
-            "sandbox": record,
-            "preset": PRESETS[record.preset],
-            "presets": PRESETS.values(),
-            "regions": regions,
-            "profile": live.cluster.profile,
-            "speeds": actions.SPEEDS,
-            "speed": live.speed,
-            "paused": live.paused,
-            "templates": TEMPLATES.values(),
-            "my_sandboxes": mine,
-        },
+    context = await cluster_context(live, record)
+    context.update(
+        preset=PRESETS[record.preset],
+        presets=PRESETS.values(),
+        my_sandboxes=mine,
+        reset_to=f"“{PRESETS[record.preset].title}”",
     )
+    return render(request, "playground/page.html", context)
 
 
 @require_GET

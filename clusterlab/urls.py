@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("playground/", include("cluster_sim.urls")),
+    path("learn/", include("lessons.urls")),
 ]

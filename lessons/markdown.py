@@ -114,6 +114,13 @@ def _interactive_kind(token: Token) -> str | None:
 def _check(tokens: list[Token], first_line: int, problems: list, images: list) -> None:
     for token in tokens:
         line = first_line + token.map[0] if token.map else None
+        if token.type == "heading_open" and token.tag == "h1":
+            problems.append(
+                (
+                    line,
+                    "a level-1 heading in the body: the page shows the front matter's title; start sections at ##",
+                )
+            )
         if token.type == "html_block":
             problems.append(
                 (line, f"raw HTML is not allowed (write Markdown): {_clip(token.content)}")

@@ -129,7 +129,13 @@ async def _load(sandbox_id: str) -> LiveSandbox | None:
     # A long log or a big preset takes a while to replay: do it off the event loop, so
     # other sandboxes keep ticking. The new cluster is not shared until it is done.
     cluster, runner = await asyncio.to_thread(
-        rebuild, record.preset, record.seed, record.initial_profile, log_entries, record.clock_ms
+        rebuild,
+        record.preset,
+        record.seed,
+        record.initial_profile,
+        log_entries,
+        record.clock_ms,
+        record.setup or (),
     )
     next_seq = commands[-1].seq + 1 if commands else 0
     return LiveSandbox(record, cluster, runner, next_seq)

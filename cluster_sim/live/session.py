@@ -39,15 +39,25 @@ def run_logged(runner, line: str, stdin: str | None) -> str:
         return INTERNAL_ERROR
 
 
-def build_live_cluster(preset: str, seed: int, profile: str):
-    """A preset's cluster as the playground runs it: with the site's limits."""
+def build_live_cluster(preset: str, seed: int, profile: str, setup=()):
+    """A preset's cluster as the playground runs it: a lesson's setup lines on top, then
+    the site's limits."""
     cluster, runner = build_cluster(preset, seed, profile)
+    for line in setup:
+        run_logged(runner, line, None)
     install_limits(cluster)
     return cluster, runner
 
 
-def rebuild(preset: str, seed: int, profile: str, commands: Iterable[LoggedCommand], clock_ms: int):
-    cluster, runner = build_live_cluster(preset, seed, profile)
+def rebuild(
+    preset: str,
+    seed: int,
+    profile: str,
+    commands: Iterable[LoggedCommand],
+    clock_ms: int,
+    setup=(),
+):
+    cluster, runner = build_live_cluster(preset, seed, profile, setup)
     for command in commands:
         if command.at_ms > cluster.now_ms:
             cluster.advance(command.at_ms - cluster.now_ms)
@@ -65,6 +75,7 @@ class LiveSandbox:
         self.preset = record.preset
         self.seed = record.seed
         self.initial_profile = record.initial_profile
+        self.setup = tuple(record.setup or ())
         self.epoch = record.epoch
         self.cluster = cluster
         self.runner = runner

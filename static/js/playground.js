@@ -102,6 +102,21 @@
       runCommand(target.dataset.command);
       return;
     }
+    if (target.hasAttribute("data-predict-commit")) {
+      commitPrediction(target);
+      return;
+    }
+    if (target.dataset.commands) {
+      // a lesson's "try it": its lines run in order (the socket keeps them in order)
+      JSON.parse(target.dataset.commands).forEach(runCommand);
+      showTab("tab-console");
+      return;
+    }
+    if (target.dataset.apply) {
+      send({ action: "apply", yaml: target.dataset.apply });
+      showTab("tab-editor");
+      return;
+    }
     if (target.dataset.time) {
       send({ action: "time", op: target.dataset.time });
       return;
@@ -145,6 +160,29 @@
     const slider = event.target.closest(".traffic-slider");
     if (slider) slider.setAttribute("aria-valuetext", `${slider.value} requests per second`);
   });
+
+  // --- a lesson's "predict, then run" -----------------------------------------------------------
+  function commitPrediction(button) {
+    const block = button.closest("[data-predict]");
+    const number = block.querySelector(".predict-number");
+    const checked = block.querySelector("input[type=radio]:checked");
+    const guess = number ? number.value.trim() : checked && checked.closest("label").textContent.trim();
+    if (!guess) {
+      block.querySelector(".predict-missing").hidden = false;
+      (number || block.querySelector("input[type=radio]")).focus();
+      return;
+    }
+    block.querySelector(".predict-missing").hidden = true;
+    block.querySelectorAll("input").forEach((input) => (input.disabled = true));
+    button.disabled = true;
+    block.querySelector(".predict-yours").textContent = `You predicted: ${guess}.`;
+    const answer = block.querySelector(".predict-answer");
+    answer.hidden = false;
+    answer.tabIndex = -1;
+    answer.focus();
+    JSON.parse(button.dataset.commands).forEach(runCommand);
+    showTab("tab-console"); // where the commands' answers appear
+  }
 
   // --- the selected object (Why? panel) -------------------------------------------------------
   let selected = null;

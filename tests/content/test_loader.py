@@ -71,7 +71,7 @@ def test_body_is_split_around_the_interactive_blocks(good):
         MarkdownBlock,
     ]
     intro, try_block, between, apply, count, which, code = good.body_blocks
-    assert "<h1>First steps</h1>" in intro.html
+    assert "<h2>" in intro.html and "<h1>" not in intro.html  # the page shows the title
     assert "<table>" in intro.html and "<td>ReplicaSet</td>" in intro.html
     assert (
         '<img src="lead-workers.svg" alt="A lead node handing pods to three workers" />'
@@ -284,3 +284,15 @@ def test_the_loader_needs_no_django():
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_level_one_heading_in_the_body_is_refused(tmp_path):
+    import shutil
+
+    lesson = tmp_path / "01-first-steps"
+    shutil.copytree(GOOD, lesson)
+    page = lesson / "lesson.md"
+    page.write_text(page.read_text().replace("## What runs", "# What runs"))
+    with pytest.raises(ContentError) as caught:
+        load_lesson(lesson)
+    assert any("a level-1 heading in the body" in e for e in caught.value.errors)

@@ -1,0 +1,92 @@
+"""Course pages: the course map and a lesson beside its own live cluster. Thin: the
+lesson comes from the content loader, the cluster from the playground's live layer."""
+
+import json
+
+from channels.db import database_sync_to_async
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cluster_sim import sandboxes
+from cluster_sim.live.hub import hub
+from cluster_sim.views import cluster_context, creation_allowed, too_many
+
+from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
+from .course_cache import course
+
+BLOCK_KINDS = {
+    MarkdownBlock: "markdown",
+    TryBlock: "try",
+    ApplyBlock: "apply",
+    PredictBlock: "predict",
+}
+
+
+def _lesson_or_404(slug: str):
+    try:
+        return course().lesson(slug)
+    except KeyError:
+        raise Http404("No such lesson") from None
+
+
+def _block(block) -> dict:
+    """What a block's template needs; command lists go into data- attributes as JSON."""
+    kind = BLOCK_KINDS[type(block)]
+    item = {"kind": kind, "block": block}
+    if kind == "try":
+        item["commands"] = json.dumps(list(block.lines))
+    elif kind == "predict":
+        item["commands"] = json.dumps(list(block.run))
+        answer = block.answer
+        if isinstance(answer, NumericAnswer):
+            item["answer"] = f"{answer.value:g}"
+        else:
+            item["answer"] = next(c.text for c in block.choices if c.id == answer.choice)
+    return item
+
+
+@require_GET
+def course_map(request):
+    return render(request, "lessons/course.html", {"lessons": course().lessons})
+
+
+@require_GET
+async def lesson_page(request, slug: str):
+    lesson = _lesson_or_404(slug)
+    if request.session.session_key is None:
+        await request.session.asave()
+    key = request.session.session_key
+    record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, slug)
+    if record is None:
+        if not await database_sync_to_async(creation_allowed)(request):
+            return too_many(request)
+        spec = lesson.cluster
+        record = await database_sync_to_async(sandboxes.lesson_sandbox)(
+            key, slug, spec.preset, spec.profile, spec.setup
+        )
+    live = await hub.live(record.id)
+    context = await cluster_context(live, record)
+    lessons = course().lessons
+    index = lessons.index(lesson)
+    context.update(
+        lesson=lesson,
+        blocks=[_block(block) for block in lesson.body_blocks],
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        reset_to="the lesson's starting cluster",
+    )
+    return render(request, "lessons/lesson.html", context)
+
+
+@require_GET
+def diagram(request, slug: str, name: str):
+    lesson = _lesson_or_404(slug)
+    try:
+        found = lesson.diagram(name)
+    except StopIteration:
+        raise Http404("No such diagram") from None
+    response = FileResponse(found.path.open("rb"), content_type="image/svg+xml")
+    # The loader refuses scripts in SVGs; this keeps an SVG opened on its own inert anyway.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

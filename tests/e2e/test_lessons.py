@@ -1,0 +1,52 @@
+"""A learner reads a lesson beside its own live cluster: an apply step changes that cluster,
+a prediction is committed before the answer shows; the course map links the lessons."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.axe import assert_no_serious_violations
+from tests.e2e.conftest import ARTIFACTS, PHONE, pod_chips, wait_until_live
+
+pytestmark = pytest.mark.e2e
+
+LESSON = "/learn/06-pods-replicasets-deployments/"
+
+
+def test_a_lesson_step_changes_the_embedded_cluster_and_a_prediction_comes_first(open_page):
+    page = wait_until_live(open_page(LESSON))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pods, ReplicaSets and Deployments")
+    page.locator("[data-apply]").first.click()
+    expect(page.locator("#editor-status")).to_have_text("Applied.")
+    page.locator('button.speed[data-speed="20"]').click()
+    expect(pod_chips(page, "nginx-deployment").filter(has_text="Running")).to_have_count(3)
+
+    predict = page.locator("[data-predict]").first
+    commit = predict.locator("[data-predict-commit]")
+    commit.click()  # no prediction yet: it asks for one instead of showing the answer
+    expect(predict.locator(".predict-missing")).to_be_visible()
+    expect(predict.locator(".predict-answer")).to_be_hidden()
+    predict.locator(".predict-number").fill("6")
+    commit.click()
+    expect(predict.locator(".predict-answer")).to_be_visible()
+    expect(predict.locator(".predict-yours")).to_have_text("You predicted: 6.")
+    expect(commit).to_be_disabled()
+    # its commands ran in the lesson's cluster, and their answers are in its console
+    expect(page.locator("#console-output .console-entry").first).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "screenshots" / "lesson-desktop.png", full_page=True)
+
+
+def test_the_course_map_and_a_lesson_are_accessible(open_page):
+    course = open_page("/learn/")
+    links = course.locator(".course-map a")
+    expect(links.first).to_be_visible()
+    assert links.count() >= 4
+    assert_no_serious_violations(course)
+    lesson = wait_until_live(open_page(LESSON))
+    assert_no_serious_violations(lesson)
+    phone = wait_until_live(open_page(LESSON, **PHONE))
+    assert_no_serious_violations(phone)
+    width = phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["viewport"]["width"], (
+        f"the lesson scrolls sideways on a phone ({width}px)"
+    )
+    phone.screenshot(path=ARTIFACTS / "screenshots" / "lesson-phone.png", full_page=True)
