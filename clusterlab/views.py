@@ -1,8 +1,9 @@
 from django.shortcuts import render
 
 from cluster_sim.presets import PRESETS
+from lessons.course_cache import course
 
-# The course map until the lessons exist (their own issue links them).
+# The course's twelve lessons, in order (issue 5); written ones link to their pages.
 LESSONS = (
     "Why distribute?",
     "Monolith versus microservices",
@@ -20,4 +21,10 @@ LESSONS = (
 
 
 def home(request):
-    return render(request, "core/home.html", {"presets": PRESETS.values(), "lessons": LESSONS})
+    """The course map: written lessons link to their pages, the others are listed as coming."""
+    written = {lesson.order: lesson for lesson in course().lessons}
+    lessons = [
+        {"title": written[n].title if n in written else title, "lesson": written.get(n)}
+        for n, title in enumerate(LESSONS, start=1)
+    ]
+    return render(request, "core/home.html", {"presets": PRESETS.values(), "lessons": lessons})
