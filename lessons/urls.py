@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import quiz_views, views
 
 urlpatterns = [
     path("", views.course_map, name="course_map"),
     path("<slug:slug>/", views.lesson_page, name="lesson"),
+    path("<slug:slug>/quiz/<slug:question_id>/", quiz_views.answer, name="quiz_answer"),
     path("<slug:slug>/<str:name>", views.diagram, name="lesson_diagram"),
 ]

@@ -14,6 +14,7 @@ from cluster_sim.views import cluster_context, creation_allowed, too_many
 
 from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
 from .course_cache import course
+from .quiz_views import question_state
 
 BLOCK_KINDS = {
     MarkdownBlock: "markdown",
@@ -46,6 +47,15 @@ def _block(block) -> dict:
     return item
 
 
+def _question_states(session_key: str, lesson) -> list[dict]:
+    # hands-on tasks are graded on a cluster of their own: their pages come next
+    return [
+        question_state(session_key, lesson.slug, question)
+        for question in lesson.quiz.questions
+        if question.type != "task"
+    ]
+
+
 @require_GET
 def course_map(request):
     return render(request, "lessons/course.html", {"lessons": course().lessons})
@@ -75,6 +85,7 @@ async def lesson_page(request, slug: str):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         reset_to="the lesson's starting cluster",
+        questions=await database_sync_to_async(_question_states)(key, lesson),
     )
     return render(request, "lessons/lesson.html", context)
 

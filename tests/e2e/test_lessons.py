@@ -50,3 +50,28 @@ def test_the_course_map_and_a_lesson_are_accessible(open_page):
         f"the lesson scrolls sideways on a phone ({width}px)"
     )
     phone.screenshot(path=ARTIFACTS / "screenshots" / "lesson-phone.png", full_page=True)
+
+
+def test_a_quiz_question_wrong_then_right_and_still_answered_after_a_reload(open_page):
+    from lessons.course_cache import course
+
+    lesson = next(
+        lesson for lesson in course().lessons if lesson.slug == LESSON.strip("/").split("/")[-1]
+    )
+    question = next(q for q in lesson.quiz.questions if q.type == "single")
+    wrong = next(c for c in question.choices if c.id != question.answer)
+    right = next(c for c in question.choices if c.id == question.answer)
+    page = wait_until_live(open_page(LESSON))
+    block = page.locator(f"#q-{question.id}")
+    block.locator(f'input[value="{wrong.id}"]').check()
+    block.get_by_role("button", name="Check").click()
+    block = page.locator(f"#q-{question.id}")
+    expect(block.locator(".q-feedback")).to_contain_text("Not yet.")
+    expect(block.locator(".q-explanation")).to_be_visible()
+    block.locator(f'input[value="{right.id}"]').check()
+    block.get_by_role("button", name="Try again").click()
+    expect(page.locator(f"#q-{question.id} .q-feedback")).to_contain_text("Right.")
+    assert_no_serious_violations(page)
+    page.reload()
+    wait_until_live(page)
+    expect(page.locator(f"#q-{question.id}")).to_have_class("question solved")

@@ -1,0 +1,79 @@
+"""The quiz: a question posted, graded on the server, kept, and shown again with its feedback,
+explanation, hints earned so far and, after an attempt, the solution on request."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from . import grading
+from .course_cache import course
+from .models import QuizAttempt
+from .quiz_adapter import answer_from_form, as_grading_dict
+
+MAX_ANSWER_CHARS = 4_000  # every form field together; no real answer is near this
+
+
+def question_state(session_key: str | None, lesson_slug: str, question) -> dict:
+    """What the question's template shows for this visitor now."""
+    attempts = list(
+        QuizAttempt.objects.filter(
+            owner_session=session_key or "", lesson=lesson_slug, question=question.id
+        )
+    )
+    failed = sum(1 for a in attempts if not a.correct)
+    data = as_grading_dict(question)
+    return {
+        "question": question,
+        "lesson": lesson_slug,
+        "attempts": len(attempts),
+        "solved": any(a.correct for a in attempts),
+        "hints": grading.hints_revealed(data, failed),
+        "explanation": question.explanation if attempts else "",
+    }
+
+
+def _question(slug: str, question_id: str):
+    try:
+        lesson = course().lesson(slug)
+        question = lesson.quiz.question(question_id)
+    except (KeyError, StopIteration):
+        raise Http404("No such question") from None
+    if question.type == "task":  # graded on a cluster of its own: not a form answer
+        raise Http404("No such question")
+    return lesson, question
+
+
+@require_POST
+def answer(request, slug: str, question_id: str):
+    lesson, question = _question(slug, question_id)
+    if request.session.session_key is None:
+        request.session.save()
+    key = request.session.session_key
+    feedback, valid, correct = "", True, None
+    if request.POST.get("show") == "solution":
+        state = question_state(key, slug, question)
+        solution = grading.solution_for(as_grading_dict(question), state["attempts"])
+        state.update(solution=solution or "", solution_refused=solution is None)
+        return render(request, "lessons/partials/question.html", state)
+    size = sum(len(value) for values in request.POST.lists() for value in values[1])
+    if size > MAX_ANSWER_CHARS:
+        feedback, valid = "That answer is too long to be one of the choices.", False
+    else:
+        try:
+            given = answer_from_form(question, request.POST)
+        except ValueError as error:
+            feedback, valid = str(error), False
+        else:
+            grade = grading.grade(as_grading_dict(question), given)
+            feedback, valid, correct = grade.feedback, grade.valid, grade.correct
+            if grade.valid:
+                QuizAttempt.objects.create(
+                    owner_session=key,
+                    lesson=slug,
+                    question=question.id,
+                    answer=given,
+                    correct=grade.correct,
+                )
+    state = question_state(key, slug, question)
+    state.update(feedback=feedback, valid=valid, correct=correct)
+    return render(request, "lessons/partials/question.html", state)
