@@ -15,6 +15,7 @@ from cluster_sim.views import cluster_context, creation_allowed, too_many
 from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
 from .course_cache import course
 from .quiz_views import question_state
+from .task_views import task_state
 
 BLOCK_KINDS = {
     MarkdownBlock: "markdown",
@@ -48,11 +49,12 @@ def _block(block) -> dict:
 
 
 def _question_states(session_key: str, lesson) -> list[dict]:
-    # hands-on tasks are graded on a cluster of their own: their pages come next
+    """Each question's state; a hands-on task links to its own page and cluster."""
     return [
-        question_state(session_key, lesson.slug, question)
+        task_state(session_key, lesson, question)
+        if question.type == "task"
+        else question_state(session_key, lesson.slug, question)
         for question in lesson.quiz.questions
-        if question.type != "task"
     ]
 
 

@@ -75,3 +75,16 @@ def test_a_quiz_question_wrong_then_right_and_still_answered_after_a_reload(open
     page.reload()
     wait_until_live(page)
     expect(page.locator(f"#q-{question.id}")).to_have_class("question solved")
+
+
+def test_a_hands_on_task_is_checked_from_its_page(open_page):
+    from lessons.course_cache import course
+
+    lesson = course().lesson("05-inside-kubernetes")
+    task = next(q for q in lesson.quiz.questions if q.type == "task")
+    page = wait_until_live(open_page(f"/learn/{lesson.slug}/task/{task.id}/"))
+    page.get_by_role("button", name="Check my cluster").click()
+    expect(page.locator("#task-result .q-feedback")).to_contain_text("Not yet.", timeout=20_000)
+    expect(page.locator("#task-result .q-explanation")).to_be_visible()
+    assert_no_serious_violations(page)
+    page.screenshot(path=ARTIFACTS / "screenshots" / "task-desktop.png", full_page=True)
