@@ -18,3 +18,35 @@ class QuizAttempt(models.Model):
     def __str__(self) -> str:
         verdict = "right" if self.correct else "wrong"
         return f"{self.lesson}/{self.question}: {verdict}"
+
+
+class LessonProgress(models.Model):
+    """Where a visitor is in a lesson: the last interactive step they ran."""
+
+    owner_session = models.CharField(max_length=64)
+    lesson = models.CharField(max_length=64)
+    last_step = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_session", "lesson"], name="one_progress_per_lesson"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson}: step {self.last_step}"
+
+
+class Prediction(models.Model):
+    """A "predict, then run" answer, committed before the learner saw what happens."""
+
+    owner_session = models.CharField(max_length=64, db_index=True)
+    lesson = models.CharField(max_length=64)
+    block = models.CharField(max_length=64)
+    guess = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.lesson}/{self.block}: {self.guess}"

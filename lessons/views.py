@@ -14,6 +14,7 @@ from cluster_sim.views import cluster_context, creation_allowed, too_many
 
 from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
 from .course_cache import course
+from .progress import course_progress, last_step
 from .quiz_views import question_state
 from .task_views import task_state
 
@@ -32,10 +33,11 @@ def _lesson_or_404(slug: str):
         raise Http404("No such lesson") from None
 
 
-def _block(block) -> dict:
-    """What a block's template needs; command lists go into data- attributes as JSON."""
+def _block(block, step: int) -> dict:
+    """What a block's template needs; command lists go into data- attributes as JSON.
+    `step` numbers the blocks: the page reports the steps a learner runs (progress)."""
     kind = BLOCK_KINDS[type(block)]
-    item = {"kind": kind, "block": block}
+    item = {"kind": kind, "block": block, "step": step}
     if kind == "try":
         item["commands"] = json.dumps(list(block.lines))
     elif kind == "predict":
@@ -60,7 +62,9 @@ def _question_states(session_key: str, lesson) -> list[dict]:
 
 @require_GET
 def course_map(request):
-    return render(request, "lessons/course.html", {"lessons": course().lessons})
+    status = course_progress(request.session.session_key)
+    lessons = [(lesson, status[lesson.slug]) for lesson in course().lessons]
+    return render(request, "lessons/course.html", {"lessons": lessons})
 
 
 @require_GET
@@ -83,7 +87,8 @@ async def lesson_page(request, slug: str):
     index = lessons.index(lesson)
     context.update(
         lesson=lesson,
-        blocks=[_block(block) for block in lesson.body_blocks],
+        blocks=[_block(block, step) for step, block in enumerate(lesson.body_blocks, start=1)],
+        resume_at=await database_sync_to_async(last_step)(key, slug),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         reset_to="the lesson's starting cluster",

@@ -109,11 +109,13 @@
     if (target.dataset.commands) {
       // a lesson's "try it": its lines run in order (the socket keeps them in order)
       JSON.parse(target.dataset.commands).forEach(runCommand);
+      reportStep(target);
       showTab("tab-console");
       return;
     }
     if (target.dataset.apply) {
       send({ action: "apply", yaml: target.dataset.apply });
+      reportStep(target);
       showTab("tab-editor");
       return;
     }
@@ -161,6 +163,18 @@
     if (slider) slider.setAttribute("aria-valuetext", `${slider.value} requests per second`);
   });
 
+  // --- a lesson's progress, kept on the server --------------------------------------------------
+  function reportStep(element, extra) {
+    const step = element.closest("[data-step]");
+    if (!step || !root.dataset.progressUrl) return;
+    const body = new URLSearchParams({ step: step.dataset.step, ...(extra || {}) });
+    fetch(root.dataset.progressUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": root.dataset.csrf },
+      body: body,
+    });
+  }
+
   // --- a lesson's "predict, then run" -----------------------------------------------------------
   function commitPrediction(button) {
     const block = button.closest("[data-predict]");
@@ -180,6 +194,7 @@
     answer.hidden = false;
     answer.tabIndex = -1;
     answer.focus();
+    reportStep(block, { predict: block.dataset.predict, guess: guess });
     JSON.parse(button.dataset.commands).forEach(runCommand);
     showTab("tab-console"); // where the commands' answers appear
   }

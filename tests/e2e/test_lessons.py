@@ -33,6 +33,13 @@ def test_a_lesson_step_changes_the_embedded_cluster_and_a_prediction_comes_first
     # its commands ran in the lesson's cluster, and their answers are in its console
     expect(page.locator("#console-output .console-entry").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "screenshots" / "lesson-desktop.png", full_page=True)
+    # progress is kept on the server: the lesson offers to resume, the course map says so
+    page.reload()
+    wait_until_live(page)
+    expect(page.get_by_role("link", name="Continue where you left off")).to_be_visible()
+    page.goto("/learn/")
+    entry = page.locator(".course-map li", has_text="Pods, ReplicaSets and Deployments")
+    expect(entry).to_contain_text("in progress")
 
 
 def test_the_course_map_and_a_lesson_are_accessible(open_page):
