@@ -85,18 +85,15 @@ def lesson_sandbox(owner_session: str, lesson: str, preset: str, profile: str, s
             seed=secrets.randbits(SEED_BITS),
         )
         return record
-        record = Sandbox.objects.create(
-            owner_session=owner_session,
-            lesson=lesson,
-            preset=preset,
-            initial_profile=profile,
-            seed=secrets.randbits(SEED_BITS),
-        )
-        SandboxCommand.objects.bulk_create(
-            SandboxCommand(sandbox=record, epoch=0, seq=seq, at_ms=0, line=line)
-            for seq, line in enumerate(setup)
-        )
-        return record
+
+
+def log_of(sandbox_id: str, epoch: int, before_seq: int) -> list[SandboxCommand]:
+    """The commands of one epoch logged before `before_seq`, in order."""
+    return list(
+        SandboxCommand.objects.filter(
+            sandbox_id=sandbox_id, epoch=epoch, seq__lt=before_seq
+        ).order_by("seq")
+    )
 
 
 def load_sandbox(sandbox_id: str) -> tuple[Sandbox, list[SandboxCommand]] | None:

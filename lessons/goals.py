@@ -47,6 +47,20 @@ def _fresh(cluster_factory) -> Cluster:
     return made[0] if isinstance(made, tuple) else made
 
 
+def _replaced(cluster_factory, cluster: Cluster, kind: str, namespace: str, name: str) -> str:
+    """ "" when the object is the one the task started with (same uid); else why not. The
+    factory's `original()` builds the task's starting cluster: deleting the object and
+    creating a new one is a bypass, not a fix."""
+    original = getattr(cluster_factory, "original", None)
+    if original is None:
+        return "This check needs the task's starting cluster to compare with."
+    before = _fresh(original).store.get(kind, namespace, name)
+    now = cluster.store.get(kind, namespace, name)
+    if before is None or before["metadata"]["uid"] != now["metadata"]["uid"]:
+        return f'{kind} "{name}" was deleted and created again; the task asks to fix the one that was there.'
+    return ""
+
+
 def _run(cluster: Cluster, line: str) -> str:
     """A command as a learner would type it, so the copy takes the learner's code path."""
     return ScriptRunner(cluster).run_line(line)
@@ -258,11 +272,15 @@ def deployment_available(
     replicas: int | None = None,
     image: str | None = None,
     wait_seconds: int = 120,
+    same_object: bool = False,
 ) -> GoalResult:
     """The Deployment exists, its Available condition is True and it has `replicas` ready
     replicas (when given; otherwise at least one), within `wait_seconds` of simulated time.
     With `image`, a container of its pod template runs that image and the rollout to that
     template has finished (every replica is updated), so the ready pods are the new ones.
+
+    With `same_object`, it must be the Deployment the task started with (same uid): the
+    factory's `original()` builds that starting cluster.
 
     Reads the Deployment's own status, which its controller computes from its pods
     (kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status).
@@ -272,6 +290,10 @@ def deployment_available(
     cluster = _fresh(cluster_factory)
     if cluster.store.get("Deployment", namespace, name) is None:
         return GoalResult(False, f'There is no Deployment "{name}" in namespace "{namespace}".')
+    if same_object:
+        replaced = _replaced(cluster_factory, cluster, "Deployment", namespace, name)
+        if replaced:
+            return GoalResult(False, replaced)
 
     def facts() -> dict:
         deployment = cluster.store.get("Deployment", namespace, name) or {}

@@ -4,6 +4,7 @@ predictions committed, quiz answers."""
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_POST
 
+from .content_model import MarkdownBlock
 from .course_cache import course
 from .models import LessonProgress, Prediction, QuizAttempt
 
@@ -52,14 +53,18 @@ def record_step(request, slug: str):
     except KeyError:
         raise Http404("No such lesson") from None
     step = request.POST.get("step", "")
-    if not step.isdigit() or not 1 <= int(step) <= len(lesson.body_blocks):
+    blocks = lesson.body_blocks
+    if not step.isdigit() or not 1 <= int(step) <= len(blocks):
         return HttpResponse("step must be one of the lesson's steps", status=400)
+    if isinstance(blocks[int(step) - 1], MarkdownBlock):
+        return HttpResponse("only try, apply and predict steps are reported", status=400)
     if request.session.session_key is None:
         request.session.save()
     key = request.session.session_key
-    LessonProgress.objects.update_or_create(
-        owner_session=key, lesson=slug, defaults={"last_step": int(step)}
-    )
+    progress, _ = LessonProgress.objects.get_or_create(owner_session=key, lesson=slug)
+    if int(step) > progress.last_step:  # the furthest step reached: going back to re-run one
+        progress.last_step = int(step)  # does not move "continue" back
+        progress.save(update_fields=["last_step", "updated_at"])
     block = request.POST.get("predict", "")
     if block:
         if block not in {p.id for p in lesson.predicts}:

@@ -75,5 +75,15 @@ def answer(request, slug: str, question_id: str):
                     correct=grade.correct,
                 )
     state = question_state(key, slug, question)
-    state.update(feedback=feedback, valid=valid, correct=correct)
+    state.update(feedback=feedback, valid=valid, correct=correct, picked=_picked(request.POST))
     return render(request, "lessons/partials/question.html", state)
+
+
+def _picked(form) -> dict:
+    """What the learner chose, to show it again beside the feedback on it."""
+    return {
+        "answer": form.get("answer", ""),
+        "answers": form.getlist("answer"),
+        "positions": {k[9:]: v for k, v in form.items() if k.startswith("position-")},
+        "matches": {k[6:]: v for k, v in form.items() if k.startswith("match-")},
+    }

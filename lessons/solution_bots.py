@@ -128,6 +128,12 @@ def verify_task(
         replays.append(replay)
         return replay.cluster, replay.runner
 
+    def starting_cluster():
+        """The task's cluster before the solution: what `same_object` checks compare with."""
+        replay = Replay(question.cluster, where)
+        return replay.cluster, replay.runner
+
+    solved_cluster.original = starting_cluster
     result = goal_checks[question.goal.check](solved_cluster, **question.goal.params)
     failures = list(replays[0].failures) if replays else []  # copies replay alike
     if not result.passed:

@@ -6,12 +6,15 @@ simulated time (the engine is deterministic, so a replay is a copy), handed to t
 check as a factory of fresh copies; the live cluster is never touched by the grader.
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from channels.db import database_sync_to_async
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from cluster_sim import actions, sandboxes
+from cluster_sim import sandboxes
 from cluster_sim.live.hub import hub
 from cluster_sim.live.session import LoggedCommand, rebuild
 from cluster_sim.views import cluster_context, creation_allowed, too_many
@@ -76,6 +79,33 @@ async def task_page(request, slug: str, question_id: str):
     return render(request, "lessons/task.html", context)
 
 
+# A check replays the learner's cluster (once per node for a node-loss goal): CPU-heavy. It
+# runs on its own thread, one check at a time per process, so live sandboxes keep their
+# engine threads; a visitor has one check in flight per task, and a busy grader says so.
+GRADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="grader")
+MAX_CHECKS_AT_ONCE = 4
+CHECKING: set[tuple[str, str]] = set()
+CHECK_BUSY = "The grader is busy with other checks right now: try again in a few seconds."
+
+
+async def _grade_copy(record, question):
+    live = await hub.live(record.id)
+    if live is None:
+        raise Http404("No such task cluster")
+    async with live.lock:  # the log and the clock of the same moment
+        epoch, next_seq, clock = live.epoch, live.next_seq, live.cluster.now_ms
+    commands = await database_sync_to_async(sandboxes.log_of)(record.id, epoch, next_seq)
+    log = [LoggedCommand(c.at_ms, c.line, c.stdin) for c in commands]
+    args = (record.preset, record.seed, record.initial_profile)
+
+    def copy():
+        return rebuild(*args, log, clock, record.setup)
+
+    copy.original = lambda: rebuild(*args, [], 0, record.setup)  # the task's starting cluster
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(GRADER, grading.grade, as_grading_dict(question), copy)
+
+
 @require_POST
 async def check_task(request, slug: str, question_id: str):
     lesson, question = _task(slug, question_id)
@@ -89,16 +119,16 @@ async def check_task(request, slug: str, question_id: str):
         solution = grading.solution_for(as_grading_dict(question), state["attempts"])
         state.update(solution=solution or "", solution_refused=solution is None)
         return render(request, "lessons/partials/task_result.html", state)
-    live = await hub.live(record.id)
-    loaded = await database_sync_to_async(sandboxes.load_sandbox)(record.id)
-    _, commands = loaded
-    log = [LoggedCommand(c.at_ms, c.line, c.stdin) for c in commands]
-    clock = live.cluster.now_ms  # the copy is the cluster as the learner sees it now
-
-    def copy():
-        return rebuild(record.preset, record.seed, record.initial_profile, log, clock, record.setup)
-
-    grade = await actions.in_engine_thread(grading.grade, as_grading_dict(question), copy)
+    busy = (key, name)
+    if busy in CHECKING or len(CHECKING) >= MAX_CHECKS_AT_ONCE:
+        state = await database_sync_to_async(task_state)(key, lesson, question)
+        state.update(feedback=CHECK_BUSY, valid=False, correct=False)
+        return render(request, "lessons/partials/task_result.html", state, status=429)
+    CHECKING.add(busy)
+    try:
+        grade = await _grade_copy(record, question)
+    finally:
+        CHECKING.discard(busy)
     if grade.valid:
         await database_sync_to_async(QuizAttempt.objects.create)(
             owner_session=key, lesson=slug, question=question.id, answer=[], correct=grade.correct

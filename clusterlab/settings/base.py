@@ -89,3 +89,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Learners' progress is keyed on their session: keep it alive while they use the site.
+SESSION_COOKIE_AGE = 365 * 24 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True

@@ -12,3 +12,9 @@ register = template.Library()
 @register.filter
 def inline_md(text: str) -> str:
     return mark_safe(render_inline(str(text)))  # markdown-it with raw HTML disabled
+
+
+@register.filter
+def lookup(mapping, key):
+    """`{{ picked.positions|lookup:item.id }}`: a dict entry by a variable key."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -163,6 +163,16 @@
     if (slider) slider.setAttribute("aria-valuetext", `${slider.value} requests per second`);
   });
 
+  // After a quiz answer or a task check is swapped in, move focus to its feedback: the
+  // learner (and a screen reader) goes straight to what the server said.
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const feedback = document.querySelector("[data-focus-after-swap]");
+    if (feedback) {
+      feedback.removeAttribute("data-focus-after-swap");
+      feedback.focus();
+    }
+  });
+
   // --- a lesson's progress, kept on the server --------------------------------------------------
   function reportStep(element, extra) {
     const step = element.closest("[data-step]");

@@ -340,3 +340,34 @@ def test_an_autoscaler_needs_traffic_to_reach_the_pods():
 @pytest.mark.parametrize("name", sorted(GOAL_CHECKS))
 def test_every_check_documents_what_it_inspects(name):
     assert len(GOAL_CHECKS[name].__doc__ or "") > 100
+
+
+def test_same_object_refuses_a_deleted_and_recreated_deployment():
+    from lessons.goals import deployment_available
+
+    start = ["kubectl create deployment web --image=nginx:1.161 --replicas=2"]
+
+    def factory_after(lines):
+        def factory():
+            cluster = Cluster(seed=1, profile="fast")
+            runner = ScriptRunner(cluster)
+            runner.run_line("sim node add --count 3 --prefix worker-")
+            for line in start + lines:
+                runner.run_line(line)
+            return cluster, runner
+
+        factory.original = lambda: factory_after([])()
+        return factory
+
+    fixed = factory_after(["kubectl set image deployment/web nginx=nginx:1.16.1"])
+    assert deployment_available(fixed, "web", replicas=2, same_object=True).passed
+    recreated = factory_after(
+        [
+            "kubectl delete deployment web",
+            "kubectl create deployment web --image=nginx:1.16.1 --replicas=2",
+        ]
+    )
+    result = deployment_available(recreated, "web", replicas=2, same_object=True)
+    assert not result.passed and "deleted and created again" in result.message
+    no_original = deployment_available(lambda: fixed(), "web", replicas=2, same_object=True)
+    assert not no_original.passed

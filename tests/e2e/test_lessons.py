@@ -73,7 +73,9 @@ def test_a_quiz_question_wrong_then_right_and_still_answered_after_a_reload(open
     block.locator(f'input[value="{wrong.id}"]').check()
     block.get_by_role("button", name="Check").click()
     block = page.locator(f"#q-{question.id}")
-    expect(block.locator(".q-feedback")).to_contain_text("Not yet.")
+    expect(block.locator(".q-feedback")).to_contain_text("Not quite.")
+    expect(block.locator(f'input[value="{wrong.id}"]')).to_be_checked()  # the answer stays shown
+    expect(block.locator(".q-result")).to_be_focused()  # focus goes to the feedback
     expect(block.locator(".q-explanation")).to_be_visible()
     block.locator(f'input[value="{right.id}"]').check()
     block.get_by_role("button", name="Try again").click()

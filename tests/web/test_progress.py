@@ -30,7 +30,9 @@ def test_bad_progress_reports_are_refused(client):
     url = f"/learn/{lesson.slug}/progress/"
     assert client.post(url, {"step": "0"}).status_code == 400
     assert client.post(url, {"step": str(len(lesson.body_blocks) + 1)}).status_code == 400
-    assert client.post(url, {"step": "1", "predict": "nope"}).status_code == 400
+    interactive = next(n for n, b in enumerate(lesson.body_blocks, 1) if b is lesson.predicts[0])
+    assert client.post(url, {"step": str(interactive), "predict": "nope"}).status_code == 400
+    assert client.post(url, {"step": "1"}).status_code == 400  # a Markdown block, not a step
     assert client.post("/learn/99-none/progress/", {"step": "1"}).status_code == 404
     assert Prediction.objects.count() == 0
 
@@ -39,7 +41,10 @@ def test_the_course_map_shows_what_is_started_and_what_is_done(client):
     lesson = course().lessons[0]
     before = client.get("/learn/").content.decode()
     assert "in progress" not in before and "done" not in before
-    client.post(f"/learn/{lesson.slug}/progress/", {"step": "1"})
+    step = next(
+        n for n, b in enumerate(lesson.body_blocks, 1) if type(b).__name__ != "MarkdownBlock"
+    )
+    assert client.post(f"/learn/{lesson.slug}/progress/", {"step": step}).status_code == 204
     assert "in progress" in client.get("/learn/").content.decode()
     from lessons.models import QuizAttempt
 
@@ -56,3 +61,12 @@ def test_the_course_map_shows_what_is_started_and_what_is_done(client):
     assert (
         f"quiz {total} of {total}" in page and '<span class="status st-running">done</span>' in page
     )
+
+
+def test_continue_points_at_the_furthest_step_reached(client):
+    lesson = a_lesson_with_a_prediction()
+    steps = [n for n, b in enumerate(lesson.body_blocks, 1) if type(b).__name__ != "MarkdownBlock"]
+    url = f"/learn/{lesson.slug}/progress/"
+    client.post(url, {"step": steps[-1]})
+    client.post(url, {"step": steps[0]})  # re-running an early step
+    assert LessonProgress.objects.get().last_step == steps[-1]

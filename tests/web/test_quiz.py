@@ -25,7 +25,7 @@ def test_a_wrong_then_a_right_single_answer(client):
     lesson, question = find("single")
     wrong = next(c.id for c in question.choices if c.id != question.answer)
     first = client.post(url(lesson, question), {"answer": wrong}).content.decode()
-    assert "Not yet." in first and "Why:" in first and "1 attempt" in first
+    assert "Not quite." in first and "Why:" in first and "1 attempt" in first
     if question.hints:
         assert "Hint" in first
     second = client.post(url(lesson, question), {"answer": question.answer}).content.decode()
@@ -61,7 +61,7 @@ def test_ordering_matching_and_numeric_answers_from_their_forms(client):
 def test_unreadable_answers_are_explained_and_not_counted(client):
     lesson, single = find("single")
     page = client.post(url(lesson, single), {"answer": "no-such-choice"}).content.decode()
-    assert "Not yet." not in page and "Why:" not in page
+    assert "Not quite." not in page and "Why:" not in page
     lesson, ordering = find("ordering")
     same = {f"position-{item.id}": "1" for item in ordering.items}
     page = client.post(url(lesson, ordering), same).content.decode()
