@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cluster_sim import sandboxes
 from cluster_sim.live.hub import hub
 from cluster_sim.live.session import LoggedCommand, rebuild
-from cluster_sim.views import cluster_context, creation_allowed, too_many
+from cluster_sim.views import cluster_context, too_many
 
 from . import grading
+from .clusters import own_cluster
 from .course_cache import course
 from .models import QuizAttempt
 from .quiz_adapter import as_grading_dict
@@ -60,18 +61,10 @@ def task_state(session_key: str | None, lesson, question) -> dict:
 @require_GET
 async def task_page(request, slug: str, question_id: str):
     lesson, question = _task(slug, question_id)
-    if request.session.session_key is None:
-        await request.session.asave()
-    key = request.session.session_key
-    name = task_sandbox_name(slug, question_id)
-    record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, name)
+    record = await own_cluster(request, task_sandbox_name(slug, question_id), question.cluster)
     if record is None:
-        if not await database_sync_to_async(creation_allowed)(request):
-            return too_many(request)
-        spec = question.cluster
-        record = await database_sync_to_async(sandboxes.lesson_sandbox)(
-            key, name, spec.preset, spec.profile, spec.setup
-        )
+        return too_many(request)
+    key = request.session.session_key
     live = await hub.live(record.id)
     context = await cluster_context(live, record)
     context.update(await database_sync_to_async(task_state)(key, lesson, question))

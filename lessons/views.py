@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cluster_sim import sandboxes
 from cluster_sim.live.hub import hub
-from cluster_sim.views import cluster_context, creation_allowed, too_many
+from cluster_sim.views import cluster_context, too_many
 
+from .clusters import own_cluster
 from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
 from .course_cache import course
 from .progress import course_progress, last_step
@@ -70,17 +70,10 @@ def course_map(request):
 @require_GET
 async def lesson_page(request, slug: str):
     lesson = _lesson_or_404(slug)
-    if request.session.session_key is None:
-        await request.session.asave()
-    key = request.session.session_key
-    record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, slug)
+    record = await own_cluster(request, slug, lesson.cluster)
     if record is None:
-        if not await database_sync_to_async(creation_allowed)(request):
-            return too_many(request)
-        spec = lesson.cluster
-        record = await database_sync_to_async(sandboxes.lesson_sandbox)(
-            key, slug, spec.preset, spec.profile, spec.setup
-        )
+        return too_many(request)
+    key = request.session.session_key
     live = await hub.live(record.id)
     context = await cluster_context(live, record)
     lessons = course().lessons
