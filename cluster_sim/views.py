@@ -24,13 +24,14 @@ CREATION_WINDOW = 10 * 60  # seconds; settings.CLUSTERLAB_CREATIONS_PER_ADDRESS 
 DESCRIBE_KINDS = {"deployment", "statefulset", "daemonset", "job", "cronjob", "hpa"}
 
 
-def creation_allowed(request) -> bool:
-    """Sessions are free, so the per-session cap alone does not bound a client: at most
-    settings.CLUSTERLAB_CREATIONS_PER_ADDRESS new sandboxes per address per window."""
-    key = f"sandbox-creations:{request.META.get('REMOTE_ADDR', '')}"
+def creation_allowed(request, kind: str = "playground") -> bool:
+    """Sessions are free, so the per-session cap alone does not bound a client: at most so
+    many new sandboxes per address per window (settings.CLUSTERLAB_CREATIONS_PER_ADDRESS,
+    by kind: a class behind one address opens many lessons at once, few playgrounds)."""
+    key = f"sandbox-creations:{kind}:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, CREATION_WINDOW)
     try:
-        return cache.incr(key) <= settings.CLUSTERLAB_CREATIONS_PER_ADDRESS
+        return cache.incr(key) <= settings.CLUSTERLAB_CREATIONS_PER_ADDRESS[kind]
     except ValueError:  # expired between add and incr
         return True
 

@@ -14,7 +14,7 @@ async def own_cluster(request, name: str, spec):
     key = request.session.session_key
     record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, name)
     if record is None:
-        if not await database_sync_to_async(creation_allowed)(request):
+        if not await database_sync_to_async(creation_allowed)(request, "lesson"):
             return None
         record = await database_sync_to_async(sandboxes.lesson_sandbox)(
             key, name, spec.preset, spec.profile, spec.setup

@@ -38,6 +38,17 @@ def course_progress(session_key: str | None) -> dict[str, dict]:
     return progress
 
 
+def predictions(session_key: str | None, slug: str) -> dict[str, str]:
+    """block id -> the prediction this visitor committed."""
+    if not session_key:
+        return {}
+    return dict(
+        Prediction.objects.filter(owner_session=session_key, lesson=slug).values_list(
+            "block", "guess"
+        )
+    )
+
+
 def last_step(session_key: str | None, slug: str) -> int:
     if not session_key:
         return 0
@@ -70,5 +81,8 @@ def record_step(request, slug: str):
         if block not in {p.id for p in lesson.predicts}:
             return HttpResponse("no such prediction in this lesson", status=400)
         guess = request.POST.get("guess", "")[:MAX_GUESS_CHARS]
-        Prediction.objects.create(owner_session=key, lesson=slug, block=block, guess=guess)
+        # the first prediction is the honest one: later ones (after seeing) are not kept
+        Prediction.objects.get_or_create(
+            owner_session=key, lesson=slug, block=block, defaults={"guess": guess}
+        )
     return HttpResponse(status=204)

@@ -11,22 +11,23 @@ from .models import QuizAttempt
 from .quiz_adapter import answer_from_form, as_grading_dict
 
 MAX_ANSWER_CHARS = 4_000  # every form field together; no real answer is near this
+MAX_ATTEMPTS_KEPT = 200  # per visitor and question: beyond this, answers are graded, not kept
 
 
 def question_state(session_key: str | None, lesson_slug: str, question) -> dict:
     """What the question's template shows for this visitor now."""
-    attempts = list(
-        QuizAttempt.objects.filter(
-            owner_session=session_key or "", lesson=lesson_slug, question=question.id
-        )
+    mine = QuizAttempt.objects.filter(
+        owner_session=session_key or "", lesson=lesson_slug, question=question.id
     )
-    failed = sum(1 for a in attempts if not a.correct)
+    attempts = mine.count()
+    solved = mine.filter(correct=True).exists()
+    failed = attempts - mine.filter(correct=True).count()
     data = as_grading_dict(question)
     return {
         "question": question,
         "lesson": lesson_slug,
-        "attempts": len(attempts),
-        "solved": any(a.correct for a in attempts),
+        "attempts": attempts,
+        "solved": solved,
         "hints": grading.hints_revealed(data, failed),
         "explanation": question.explanation if attempts else "",
     }
@@ -66,7 +67,8 @@ def answer(request, slug: str, question_id: str):
         else:
             grade = grading.grade(as_grading_dict(question), given)
             feedback, valid, correct = grade.feedback, grade.valid, grade.correct
-            if grade.valid:
+            kept = QuizAttempt.objects.filter(owner_session=key, lesson=slug, question=question.id)
+            if grade.valid and kept.count() < MAX_ATTEMPTS_KEPT:
                 QuizAttempt.objects.create(
                     owner_session=key,
                     lesson=slug,

@@ -14,7 +14,7 @@ from cluster_sim.views import cluster_context, too_many
 from .clusters import own_cluster
 from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
 from .course_cache import course
-from .progress import course_progress, last_step
+from .progress import course_progress, last_step, predictions
 from .quiz_views import question_state
 from .task_views import task_state
 
@@ -33,7 +33,7 @@ def _lesson_or_404(slug: str):
         raise Http404("No such lesson") from None
 
 
-def _block(block, step: int) -> dict:
+def _block(block, step: int, committed: dict[str, str]) -> dict:
     """What a block's template needs; command lists go into data- attributes as JSON.
     `step` numbers the blocks: the page reports the steps a learner runs (progress)."""
     kind = BLOCK_KINDS[type(block)]
@@ -42,6 +42,7 @@ def _block(block, step: int) -> dict:
         item["commands"] = json.dumps(list(block.lines))
     elif kind == "predict":
         item["commands"] = json.dumps(list(block.run))
+        item["committed"] = committed.get(block.id, "")
         answer = block.answer
         if isinstance(answer, NumericAnswer):
             item["answer"] = f"{answer.value:g}"
@@ -74,13 +75,16 @@ async def lesson_page(request, slug: str):
     if record is None:
         return too_many(request)
     key = request.session.session_key
+    committed = await database_sync_to_async(predictions)(key, slug)
     live = await hub.live(record.id)
     context = await cluster_context(live, record)
     lessons = course().lessons
     index = lessons.index(lesson)
     context.update(
         lesson=lesson,
-        blocks=[_block(block, step) for step, block in enumerate(lesson.body_blocks, start=1)],
+        blocks=[
+            _block(block, step, committed) for step, block in enumerate(lesson.body_blocks, start=1)
+        ],
         resume_at=await database_sync_to_async(last_step)(key, slug),
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,

@@ -85,6 +85,7 @@ class PlaygroundView:
     clock_only: bool = False  # the last delta() carried the clock and nothing else
     _clock_key: tuple | None = None  # what the clock fragment last drawn showed
     _traffic_shown: dict = field(default_factory=dict)  # fragment -> traffic card drawn
+    _traffic_target: dict = field(default_factory=dict)  # fragment -> slider rate drawn
     _powered: dict[str, bool] = field(default_factory=dict)  # node -> switched on, as drawn
     _with_traffic: set = field(default_factory=set)  # (namespace, service) with a flow last step
 
@@ -111,6 +112,7 @@ class PlaygroundView:
         self._events.clear()
         self._pod_ids.clear()
         self._traffic_shown.clear()
+        self._traffic_target.clear()
         self._clock_key = None
         self.version += 1
         self._rv = cluster.resource_version
@@ -420,6 +422,7 @@ class PlaygroundView:
             flow = self.cluster.traffic.flows.get(key)
             if flow is not None:
                 traffic = traffic_card(self.cluster.traffic.service_stats(flow))
+                traffic["target"] = round(flow.shape.rps)  # what the slider was set to
         return workload_card(obj, traffic)
 
     def _workload_changed(self, obj, kind, namespace, name, out: list[str]) -> None:
@@ -458,6 +461,12 @@ class PlaygroundView:
             if service is None or fragment not in self._sent:
                 continue
             card = self._workload_card(service)
+            target = (card.get("traffic") or {}).get("target", 0)
+            if self._traffic_target.get(fragment, 0) != target:
+                # set from the console or another tab: the row's slider shows the new rate
+                self._traffic_target[fragment] = target
+                self._workload_changed(service, "Service", namespace, name, out)
+                continue
             if self._traffic_shown.get(fragment, 0) == card.get("traffic"):
                 continue  # same figures: skip rendering them to compare strings
             self._traffic_shown[fragment] = card.get("traffic")
@@ -467,6 +476,8 @@ class PlaygroundView:
     def _remember_traffic(self, card: dict) -> None:
         if card["kind"] == "Service" and card.get("has_selector"):
             self._sent[card["id"] + "-traffic"] = _render("traffic_stats", {"w": card})
+            self._traffic_target[card["id"]] = (card.get("traffic") or {}).get("target", 0)
+            self._traffic_shown[card["id"]] = card.get("traffic")
 
     # --- small regions -------------------------------------------------------------------------
     def _clock_state(self) -> tuple:

@@ -70,9 +70,10 @@ DATABASES = {
 # in here for several processes (a later issue).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# New playground sandboxes one client address may create per ten minutes (sessions are
-# free, so the per-session cap alone does not bound a crawler).
-CLUSTERLAB_CREATIONS_PER_ADDRESS = 30
+# New sandboxes one client address may create per ten minutes (sessions are free, so the
+# per-session cap alone does not bound a crawler). Lessons get more: a class behind one
+# address (NAT) opens the same lesson at once.
+CLUSTERLAB_CREATIONS_PER_ADDRESS = {"playground": 30, "lesson": 400}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -188,6 +188,12 @@
   // --- a lesson's "predict, then run" -----------------------------------------------------------
   function commitPrediction(button) {
     const block = button.closest("[data-predict]");
+    if (button.hasAttribute("data-committed")) {
+      // predicted on an earlier visit: the answer is shown; run the commands again
+      JSON.parse(button.dataset.commands).forEach(runCommand);
+      showTab("tab-console");
+      return;
+    }
     const number = block.querySelector(".predict-number");
     const checked = block.querySelector("input[type=radio]:checked");
     const guess = number ? number.value.trim() : checked && checked.closest("label").textContent.trim();

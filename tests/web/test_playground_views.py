@@ -169,7 +169,7 @@ def test_new_sandboxes_per_address_are_bounded(client, settings):
     from django.test import Client
 
     cache.clear()
-    settings.CLUSTERLAB_CREATIONS_PER_ADDRESS = 2
+    settings.CLUSTERLAB_CREATIONS_PER_ADDRESS = {"playground": 2, "lesson": 2}
     open_playground(client)
     assert client.post("/playground/new/", {"preset": "mixed"}).status_code == 302
     crawler = Client()  # a new session from the same address, as a crawler would be

@@ -70,3 +70,15 @@ def test_continue_points_at_the_furthest_step_reached(client):
     client.post(url, {"step": steps[-1]})
     client.post(url, {"step": steps[0]})  # re-running an early step
     assert LessonProgress.objects.get().last_step == steps[-1]
+
+
+def test_a_committed_prediction_is_shown_again_and_only_the_first_is_kept(client):
+    lesson = a_lesson_with_a_prediction()
+    predict = lesson.predicts[0]
+    step = next(n for n, b in enumerate(lesson.body_blocks, 1) if b is predict)
+    url = f"/learn/{lesson.slug}/progress/"
+    client.post(url, {"step": step, "predict": predict.id, "guess": "6"})
+    client.post(url, {"step": step, "predict": predict.id, "guess": "7"})  # after seeing
+    assert list(Prediction.objects.values_list("guess", flat=True)) == ["6"]
+    page = client.get(f"/learn/{lesson.slug}/").content.decode()
+    assert "You predicted: 6." in page and "Run it again" in page
