@@ -33,6 +33,12 @@ def question_state(session_key: str | None, lesson_slug: str, question) -> dict:
     }
 
 
+def add_solution(state: dict, question) -> None:
+    """The solution into a question's state, or why not yet (no attempt so far)."""
+    solution = grading.solution_for(as_grading_dict(question), state["attempts"])
+    state.update(solution=solution or "", solution_refused=solution is None)
+
+
 def _question(slug: str, question_id: str):
     try:
         lesson = course().lesson(slug)
@@ -53,8 +59,7 @@ def answer(request, slug: str, question_id: str):
     feedback, valid, correct = "", True, None
     if request.POST.get("show") == "solution":
         state = question_state(key, slug, question)
-        solution = grading.solution_for(as_grading_dict(question), state["attempts"])
-        state.update(solution=solution or "", solution_refused=solution is None)
+        add_solution(state, question)
         return render(request, "lessons/partials/question.html", state)
     size = sum(len(value) for values in request.POST.lists() for value in values[1])
     if size > MAX_ANSWER_CHARS:

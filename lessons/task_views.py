@@ -24,6 +24,7 @@ from .clusters import own_cluster
 from .course_cache import course
 from .models import QuizAttempt
 from .quiz_adapter import as_grading_dict
+from .quiz_views import add_solution, question_state
 
 
 def _task(slug: str, question_id: str):
@@ -42,20 +43,8 @@ def task_sandbox_name(slug: str, question_id: str) -> str:
 
 
 def task_state(session_key: str | None, lesson, question) -> dict:
-    attempts = list(
-        QuizAttempt.objects.filter(
-            owner_session=session_key or "", lesson=lesson.slug, question=question.id
-        )
-    )
-    failed = sum(1 for a in attempts if not a.correct)
-    return {
-        "lesson": lesson,
-        "question": question,
-        "attempts": len(attempts),
-        "solved": any(a.correct for a in attempts),
-        "hints": grading.hints_revealed(as_grading_dict(question), failed),
-        "explanation": question.explanation if attempts else "",
-    }
+    """As a quiz question's state; the task's templates link by the lesson itself."""
+    return {**question_state(session_key, lesson.slug, question), "lesson": lesson}
 
 
 @require_GET
@@ -109,8 +98,7 @@ async def check_task(request, slug: str, question_id: str):
         raise Http404("Open the task first")
     if request.POST.get("show") == "solution":
         state = await database_sync_to_async(task_state)(key, lesson, question)
-        solution = grading.solution_for(as_grading_dict(question), state["attempts"])
-        state.update(solution=solution or "", solution_refused=solution is None)
+        add_solution(state, question)
         return render(request, "lessons/partials/task_result.html", state)
     busy = (key, name)
     if busy in CHECKING or len(CHECKING) >= MAX_CHECKS_AT_ONCE:

@@ -364,32 +364,18 @@ class PlaygroundView:
 
     # --- nodes -------------------------------------------------------------------------------
     def _node_changed(self, name: str, out: list[str]) -> None:
-        if not name:
-            return
-        node = self.cluster.store.get("Node", "", name)
+        """Redraw a drawn node's card head (or grid cell). Nodes coming or going redraw the
+        whole view (see delta), so a node not drawn here is one a pod still names after the
+        node was removed: nothing to draw."""
+        node = self.cluster.store.get("Node", "", name) if name else None
         fragment = dom_id("node", name)
-        if node is None:
-            if self._sent.pop(fragment, None) is not None:
-                self._sent.pop(fragment + "-head", None)
-                out.append(_delete(fragment))
+        if node is None or fragment not in self._sent:
             return
         card = node_card(self.cluster, node)
         if self.compact:
-            html = _render("node_cell", {"node": card})
-            if fragment in self._sent:
-                self._update(fragment, html, out)
-            else:
-                self._sent[fragment] = html
-                out.append(_insert("beforeend", "nodes", html))
-            return
-        head = _render("node_head", {"node": card})
-        if fragment in self._sent:
-            self._update(fragment + "-head", head, out)
-            return
-        self._sent[fragment + "-head"] = head
-        html = _render("node", {"node": card, "head": head, "pods": []})
-        self._sent[fragment] = html
-        out.append(_insert("beforeend", "nodes", html))
+            self._update(fragment, _render("node_cell", {"node": card}), out)
+        else:
+            self._update(fragment + "-head", _render("node_head", {"node": card}), out)
 
     # --- events and workloads ------------------------------------------------------------------
     def _event_changed(self, event, out: list[str], new_rows: dict[str, str]) -> None:
