@@ -65,3 +65,9 @@ def test_another_visitor_gets_their_own_lesson_cluster(client):
     Client().get(f"/learn/{lesson.slug}/")
     owners = set(Sandbox.objects.filter(lesson=lesson.slug).values_list("owner_session", flat=True))
     assert len(owners) == 2
+
+
+def test_the_course_map_numbers_lessons_by_their_order(client):
+    page = client.get("/learn/").content.decode()
+    for lesson in course().lessons:
+        assert f'<li value="{lesson.order}"><a href="/learn/{lesson.slug}/">' in page
