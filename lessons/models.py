@@ -1,10 +1,12 @@
-"""A visitor's answers to quiz questions: every graded attempt is kept, on the server."""
+"""What the course keeps about a learner, on the server: quiz attempts, where they are in each
+lesson, predictions. `learner` is `lessons.learner.learner_key`: an account when signed in,
+else the browser's session."""
 
 from django.db import models
 
 
 class QuizAttempt(models.Model):
-    owner_session = models.CharField(max_length=64, db_index=True)
+    learner = models.CharField(max_length=64, db_index=True)
     lesson = models.CharField(max_length=64)
     question = models.CharField(max_length=64)
     answer = models.JSONField()
@@ -13,7 +15,7 @@ class QuizAttempt(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["owner_session", "lesson", "question"])]
+        indexes = [models.Index(fields=["learner", "lesson", "question"])]
 
     def __str__(self) -> str:
         verdict = "right" if self.correct else "wrong"
@@ -23,16 +25,14 @@ class QuizAttempt(models.Model):
 class LessonProgress(models.Model):
     """Where a visitor is in a lesson: the last interactive step they ran."""
 
-    owner_session = models.CharField(max_length=64)
+    learner = models.CharField(max_length=64)
     lesson = models.CharField(max_length=64)
     last_step = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["owner_session", "lesson"], name="one_progress_per_lesson"
-            )
+            models.UniqueConstraint(fields=["learner", "lesson"], name="one_progress_per_lesson")
         ]
 
     def __str__(self) -> str:
@@ -42,7 +42,7 @@ class LessonProgress(models.Model):
 class Prediction(models.Model):
     """A "predict, then run" answer, committed before the learner saw what happens."""
 
-    owner_session = models.CharField(max_length=64, db_index=True)
+    learner = models.CharField(max_length=64, db_index=True)
     lesson = models.CharField(max_length=64)
     block = models.CharField(max_length=64)
     guess = models.CharField(max_length=200)

@@ -1,4 +1,4 @@
-"""A visitor's progress through the course, from what the server has kept: steps run,
+"""A learner's progress through the course, from what the server has kept: steps run,
 predictions committed, quiz answers."""
 
 from django.http import Http404, HttpResponse
@@ -6,24 +6,21 @@ from django.views.decorators.http import require_POST
 
 from .content_model import MarkdownBlock
 from .course_cache import course
+from .learner import learner_key
 from .models import LessonProgress, Prediction, QuizAttempt
 
-MAX_GUESS_CHARS = 200
 
-
-def course_progress(session_key: str | None) -> dict[str, dict]:
+def course_progress(learner: str | None) -> dict[str, dict]:
     """slug -> {"answered": right answers, "questions": count, "started": bool, "done": bool}."""
     solved: dict[str, set[str]] = {}
     started: set[str] = set()
-    if session_key:
+    if learner:
         for lesson, question in QuizAttempt.objects.filter(
-            owner_session=session_key, correct=True
+            learner=learner, correct=True
         ).values_list("lesson", "question"):
             solved.setdefault(lesson, set()).add(question)
         started = set(
-            LessonProgress.objects.filter(owner_session=session_key).values_list(
-                "lesson", flat=True
-            )
+            LessonProgress.objects.filter(learner=learner).values_list("lesson", flat=True)
         )
     progress = {}
     for lesson in course().lessons:
@@ -38,27 +35,25 @@ def course_progress(session_key: str | None) -> dict[str, dict]:
     return progress
 
 
-def predictions(session_key: str | None, slug: str) -> dict[str, str]:
+def predictions(learner: str | None, slug: str) -> dict[str, str]:
     """block id -> the prediction this visitor committed."""
-    if not session_key:
+    if not learner:
         return {}
     return dict(
-        Prediction.objects.filter(owner_session=session_key, lesson=slug).values_list(
-            "block", "guess"
-        )
+        Prediction.objects.filter(learner=learner, lesson=slug).values_list("block", "guess")
     )
 
 
-def last_step(session_key: str | None, slug: str) -> int:
-    if not session_key:
+def last_step(learner: str | None, slug: str) -> int:
+    if not learner:
         return 0
-    found = LessonProgress.objects.filter(owner_session=session_key, lesson=slug).first()
+    found = LessonProgress.objects.filter(learner=learner, lesson=slug).first()
     return found.last_step if found else 0
 
 
 @require_POST
 def record_step(request, slug: str):
-    """The page reports each step the learner runs (and a prediction, before its answer)."""
+    """The page reports each step the learner runs (predictions: `predict_views.commit`)."""
     try:
         lesson = course().lesson(slug)
     except KeyError:
@@ -69,20 +64,8 @@ def record_step(request, slug: str):
         return HttpResponse("step must be one of the lesson's steps", status=400)
     if isinstance(blocks[int(step) - 1], MarkdownBlock):
         return HttpResponse("only try, apply and predict steps are reported", status=400)
-    if request.session.session_key is None:
-        request.session.save()
-    key = request.session.session_key
-    progress, _ = LessonProgress.objects.get_or_create(owner_session=key, lesson=slug)
+    progress, _ = LessonProgress.objects.get_or_create(learner=learner_key(request), lesson=slug)
     if int(step) > progress.last_step:  # the furthest step reached: going back to re-run one
         progress.last_step = int(step)  # does not move "continue" back
         progress.save(update_fields=["last_step", "updated_at"])
-    block = request.POST.get("predict", "")
-    if block:
-        if block not in {p.id for p in lesson.predicts}:
-            return HttpResponse("no such prediction in this lesson", status=400)
-        guess = request.POST.get("guess", "")[:MAX_GUESS_CHARS]
-        # the first prediction is the honest one: later ones (after seeing) are not kept
-        Prediction.objects.get_or_create(
-            owner_session=key, lesson=slug, block=block, defaults={"guess": guess}
-        )
     return HttpResponse(status=204)

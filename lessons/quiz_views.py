@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import grading
 from .course_cache import course
+from .learner import learner_key
 from .models import QuizAttempt
 from .quiz_adapter import answer_from_form, as_grading_dict
 
@@ -14,10 +15,10 @@ MAX_ANSWER_CHARS = 4_000  # every form field together; no real answer is near th
 MAX_ATTEMPTS_KEPT = 200  # per visitor and question: beyond this, answers are graded, not kept
 
 
-def question_state(session_key: str | None, lesson_slug: str, question) -> dict:
+def question_state(learner: str | None, lesson_slug: str, question) -> dict:
     """What the question's template shows for this visitor now."""
     mine = QuizAttempt.objects.filter(
-        owner_session=session_key or "", lesson=lesson_slug, question=question.id
+        learner=learner or "", lesson=lesson_slug, question=question.id
     )
     attempts = mine.count()
     solved = mine.filter(correct=True).exists()
@@ -53,9 +54,7 @@ def _question(slug: str, question_id: str):
 @require_POST
 def answer(request, slug: str, question_id: str):
     lesson, question = _question(slug, question_id)
-    if request.session.session_key is None:
-        request.session.save()
-    key = request.session.session_key
+    key = learner_key(request)
     feedback, valid, correct = "", True, None
     if request.POST.get("show") == "solution":
         state = question_state(key, slug, question)
@@ -72,10 +71,10 @@ def answer(request, slug: str, question_id: str):
         else:
             grade = grading.grade(as_grading_dict(question), given)
             feedback, valid, correct = grade.feedback, grade.valid, grade.correct
-            kept = QuizAttempt.objects.filter(owner_session=key, lesson=slug, question=question.id)
+            kept = QuizAttempt.objects.filter(learner=key, lesson=slug, question=question.id)
             if grade.valid and kept.count() < MAX_ATTEMPTS_KEPT:
                 QuizAttempt.objects.create(
-                    owner_session=key,
+                    learner=key,
                     lesson=slug,
                     question=question.id,
                     answer=given,

@@ -22,6 +22,7 @@ from cluster_sim.views import cluster_context, too_many
 from . import grading
 from .clusters import own_cluster
 from .course_cache import course
+from .learner import alearner_key
 from .models import QuizAttempt
 from .quiz_adapter import as_grading_dict
 from .quiz_views import add_solution, question_state
@@ -42,9 +43,9 @@ def task_sandbox_name(slug: str, question_id: str) -> str:
     return f"{slug}#{question_id}"[:64]
 
 
-def task_state(session_key: str | None, lesson, question) -> dict:
+def task_state(learner: str | None, lesson, question) -> dict:
     """As a quiz question's state; the task's templates link by the lesson itself."""
-    return {**question_state(session_key, lesson.slug, question), "lesson": lesson}
+    return {**question_state(learner, lesson.slug, question), "lesson": lesson}
 
 
 @require_GET
@@ -53,10 +54,10 @@ async def task_page(request, slug: str, question_id: str):
     record = await own_cluster(request, task_sandbox_name(slug, question_id), question.cluster)
     if record is None:
         return too_many(request)
-    key = request.session.session_key
+    learner = await alearner_key(request)
     live = await hub.live(record.id)
     context = await cluster_context(live, record)
-    context.update(await database_sync_to_async(task_state)(key, lesson, question))
+    context.update(await database_sync_to_async(task_state)(learner, lesson, question))
     context["reset_to"] = "the task's starting cluster"
     return render(request, "lessons/task.html", context)
 
@@ -96,13 +97,14 @@ async def check_task(request, slug: str, question_id: str):
     record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, name) if key else None
     if record is None:
         raise Http404("Open the task first")
+    learner = await alearner_key(request)
     if request.POST.get("show") == "solution":
-        state = await database_sync_to_async(task_state)(key, lesson, question)
+        state = await database_sync_to_async(task_state)(learner, lesson, question)
         add_solution(state, question)
         return render(request, "lessons/partials/task_result.html", state)
     busy = (key, name)
     if busy in CHECKING or len(CHECKING) >= MAX_CHECKS_AT_ONCE:
-        state = await database_sync_to_async(task_state)(key, lesson, question)
+        state = await database_sync_to_async(task_state)(learner, lesson, question)
         state.update(feedback=CHECK_BUSY, valid=False, correct=False)
         return render(request, "lessons/partials/task_result.html", state, status=429)
     CHECKING.add(busy)
@@ -112,8 +114,8 @@ async def check_task(request, slug: str, question_id: str):
         CHECKING.discard(busy)
     if grade.valid:
         await database_sync_to_async(QuizAttempt.objects.create)(
-            owner_session=key, lesson=slug, question=question.id, answer=[], correct=grade.correct
+            learner=learner, lesson=slug, question=question.id, answer=[], correct=grade.correct
         )
-    state = await database_sync_to_async(task_state)(key, lesson, question)
+    state = await database_sync_to_async(task_state)(learner, lesson, question)
     state.update(feedback=grade.feedback, correct=grade.correct, valid=grade.valid)
     return render(request, "lessons/partials/task_result.html", state)

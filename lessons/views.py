@@ -12,8 +12,10 @@ from cluster_sim.live.hub import hub
 from cluster_sim.views import cluster_context, too_many
 
 from .clusters import own_cluster
-from .content_model import ApplyBlock, MarkdownBlock, NumericAnswer, PredictBlock, TryBlock
+from .content_model import ApplyBlock, MarkdownBlock, PredictBlock, TryBlock
 from .course_cache import course
+from .learner import alearner_key, learner_key
+from .predict_views import answer_state
 from .progress import course_progress, last_step, predictions
 from .quiz_views import question_state
 from .task_views import task_state
@@ -42,28 +44,25 @@ def _block(block, step: int, committed: dict[str, str]) -> dict:
         item["commands"] = json.dumps(list(block.lines))
     elif kind == "predict":
         item["commands"] = json.dumps(list(block.run))
-        item["committed"] = committed.get(block.id, "")
-        answer = block.answer
-        if isinstance(answer, NumericAnswer):
-            item["answer"] = f"{answer.value:g}"
-        else:
-            item["answer"] = next(c.text for c in block.choices if c.id == answer.choice)
+        guess = committed.get(block.id)
+        # the answer is in the page only once the learner has committed to a prediction
+        item["answer"] = answer_state(block, guess) if guess is not None else None
     return item
 
 
-def _question_states(session_key: str, lesson) -> list[dict]:
+def _question_states(learner: str, lesson) -> list[dict]:
     """Each question's state; a hands-on task links to its own page and cluster."""
     return [
-        task_state(session_key, lesson, question)
+        task_state(learner, lesson, question)
         if question.type == "task"
-        else question_state(session_key, lesson.slug, question)
+        else question_state(learner, lesson.slug, question)
         for question in lesson.quiz.questions
     ]
 
 
 @require_GET
 def course_map(request):
-    status = course_progress(request.session.session_key)
+    status = course_progress(learner_key(request, create=False))
     lessons = [(lesson, status[lesson.slug]) for lesson in course().lessons]
     return render(request, "lessons/course.html", {"lessons": lessons})
 
@@ -74,7 +73,7 @@ async def lesson_page(request, slug: str):
     record = await own_cluster(request, slug, lesson.cluster)
     if record is None:
         return too_many(request)
-    key = request.session.session_key
+    key = await alearner_key(request)
     committed = await database_sync_to_async(predictions)(key, slug)
     live = await hub.live(record.id)
     context = await cluster_context(live, record)

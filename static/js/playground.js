@@ -174,10 +174,10 @@
   });
 
   // --- a lesson's progress, kept on the server --------------------------------------------------
-  function reportStep(element, extra) {
+  function reportStep(element) {
     const step = element.closest("[data-step]");
     if (!step || !root.dataset.progressUrl) return;
-    const body = new URLSearchParams({ step: step.dataset.step, ...(extra || {}) });
+    const body = new URLSearchParams({ step: step.dataset.step });
     fetch(root.dataset.progressUrl, {
       method: "POST",
       headers: { "X-CSRFToken": root.dataset.csrf },
@@ -196,23 +196,40 @@
     }
     const number = block.querySelector(".predict-number");
     const checked = block.querySelector("input[type=radio]:checked");
-    const guess = number ? number.value.trim() : checked && checked.closest("label").textContent.trim();
+    const guess = number ? number.value.trim() : checked && checked.value;
     if (!guess) {
       block.querySelector(".predict-missing").hidden = false;
       (number || block.querySelector("input[type=radio]")).focus();
       return;
     }
     block.querySelector(".predict-missing").hidden = true;
-    block.querySelectorAll("input").forEach((input) => (input.disabled = true));
+    const failed = block.querySelector(".predict-failed");
+    failed.hidden = true;
     button.disabled = true;
-    block.querySelector(".predict-yours").textContent = `You predicted: ${guess}.`;
-    const answer = block.querySelector(".predict-answer");
-    answer.hidden = false;
-    answer.tabIndex = -1;
-    answer.focus();
-    reportStep(block, { predict: block.dataset.predict, guess: guess });
-    JSON.parse(button.dataset.commands).forEach(runCommand);
-    showTab("tab-console"); // where the commands' answers appear
+    reportStep(block);
+    // The server keeps the prediction, then sends the answer: it is not in the page before.
+    fetch(block.dataset.predictUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": root.dataset.csrf },
+      body: new URLSearchParams({ guess: guess }),
+    })
+      .then((response) => response.text().then((text) => ({ ok: response.ok, text: text })))
+      .then(({ ok, text }) => {
+        if (!ok) throw new Error(text.replace(/^error: /, ""));
+        block.querySelectorAll("input").forEach((input) => (input.disabled = true));
+        const answer = block.querySelector(".predict-answer");
+        answer.innerHTML = text;
+        answer.focus();
+        button.setAttribute("data-committed", "");
+        button.textContent = "Run it again";
+        JSON.parse(button.dataset.commands).forEach(runCommand);
+        showTab("tab-console"); // where the commands' answers appear
+      })
+      .catch((error) => {
+        failed.textContent = `Your prediction was not sent: ${error.message || "the server did not answer"}. Try again.`;
+        failed.hidden = false;
+      })
+      .finally(() => (button.disabled = false));
   }
 
   // --- the selected object (Why? panel) -------------------------------------------------------

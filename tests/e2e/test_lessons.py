@@ -25,11 +25,14 @@ def test_a_lesson_step_changes_the_embedded_cluster_and_a_prediction_comes_first
     commit.click()  # no prediction yet: it asks for one instead of showing the answer
     expect(predict.locator(".predict-missing")).to_be_visible()
     expect(predict.locator(".predict-answer")).to_be_hidden()
+    assert "Answer:" not in predict.inner_text()  # not in the page before the learner commits
     predict.locator(".predict-number").fill("6")
     commit.click()
     expect(predict.locator(".predict-answer")).to_be_visible()
-    expect(predict.locator(".predict-yours")).to_have_text("You predicted: 6.")
-    expect(commit).to_be_disabled()
+    expect(predict.locator(".predict-answer")).to_contain_text("You predicted: 6")
+    expect(predict.locator(".predict-answer")).to_be_focused()
+    expect(predict.locator(".predict-number")).to_be_disabled()
+    expect(commit).to_have_text("Run it again")
     # its commands ran in the lesson's cluster, and their answers are in its console
     expect(page.locator("#console-output .console-entry").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "screenshots" / "lesson-desktop.png", full_page=True)

@@ -1,9 +1,9 @@
-"""Progress kept on the server: steps run, predictions, and the course map's completion."""
+"""Progress kept on the server: steps run and the course map's completion."""
 
 import pytest
 
 from lessons.course_cache import course
-from lessons.models import LessonProgress, Prediction
+from lessons.models import LessonProgress
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,14 +12,12 @@ def a_lesson_with_a_prediction():
     return next(lesson for lesson in course().lessons if lesson.predicts)
 
 
-def test_steps_and_predictions_are_kept_and_the_lesson_offers_to_resume(client):
+def test_steps_are_kept_and_the_lesson_offers_to_resume(client):
     lesson = a_lesson_with_a_prediction()
     step = next(n for n, b in enumerate(lesson.body_blocks, 1) if b is lesson.predicts[0])
-    predict = lesson.predicts[0]
     url = f"/learn/{lesson.slug}/progress/"
-    assert client.post(url, {"step": step, "predict": predict.id, "guess": "6"}).status_code == 204
+    assert client.post(url, {"step": step}).status_code == 204
     assert LessonProgress.objects.get().last_step == step
-    assert Prediction.objects.get().guess == "6"
     page = client.get(f"/learn/{lesson.slug}/").content.decode()
     assert f'href="#step-{step}">Continue where you left off' in page
     assert f'id="step-{step}"' in page
@@ -30,11 +28,9 @@ def test_bad_progress_reports_are_refused(client):
     url = f"/learn/{lesson.slug}/progress/"
     assert client.post(url, {"step": "0"}).status_code == 400
     assert client.post(url, {"step": str(len(lesson.body_blocks) + 1)}).status_code == 400
-    interactive = next(n for n, b in enumerate(lesson.body_blocks, 1) if b is lesson.predicts[0])
-    assert client.post(url, {"step": str(interactive), "predict": "nope"}).status_code == 400
     assert client.post(url, {"step": "1"}).status_code == 400  # a Markdown block, not a step
     assert client.post("/learn/99-none/progress/", {"step": "1"}).status_code == 404
-    assert Prediction.objects.count() == 0
+    assert LessonProgress.objects.count() == 0
 
 
 def test_the_course_map_shows_what_is_started_and_what_is_done(client):
@@ -50,7 +46,7 @@ def test_the_course_map_shows_what_is_started_and_what_is_done(client):
 
     for question in lesson.quiz.questions:  # every question answered right
         QuizAttempt.objects.create(
-            owner_session=client.session.session_key,
+            learner=client.session.session_key,
             lesson=lesson.slug,
             question=question.id,
             answer=[],
@@ -70,15 +66,3 @@ def test_continue_points_at_the_furthest_step_reached(client):
     client.post(url, {"step": steps[-1]})
     client.post(url, {"step": steps[0]})  # re-running an early step
     assert LessonProgress.objects.get().last_step == steps[-1]
-
-
-def test_a_committed_prediction_is_shown_again_and_only_the_first_is_kept(client):
-    lesson = a_lesson_with_a_prediction()
-    predict = lesson.predicts[0]
-    step = next(n for n, b in enumerate(lesson.body_blocks, 1) if b is predict)
-    url = f"/learn/{lesson.slug}/progress/"
-    client.post(url, {"step": step, "predict": predict.id, "guess": "6"})
-    client.post(url, {"step": step, "predict": predict.id, "guess": "7"})  # after seeing
-    assert list(Prediction.objects.values_list("guess", flat=True)) == ["6"]
-    page = client.get(f"/learn/{lesson.slug}/").content.decode()
-    assert "You predicted: 6." in page and "Run it again" in page
