@@ -16,8 +16,11 @@ def new_sandbox_id() -> str:
 
 class Sandbox(models.Model):
     id = models.CharField(primary_key=True, max_length=32, default=new_sandbox_id, editable=False)
-    # The visitor's session; a later issue binds sandboxes to accounts too.
+    # The visitor's session: a socket is checked against its cookie. Empty while parked.
     owner_session = models.CharField(max_length=64, db_index=True)
+    # At sign-out a session's sandboxes wait here for the account's next sign-in
+    # (accounts.carry_over); a parked sandbox has no owner session, so nobody reaches it.
+    parked_for = models.CharField(max_length=64, blank=True, default="", db_index=True)
     preset = models.CharField(max_length=32)
     # A lesson's embedded cluster names its lesson (slug); playground sandboxes leave it empty.
     lesson = models.CharField(max_length=64, blank=True, default="", db_index=True)

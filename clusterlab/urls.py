@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("playground/", include("cluster_sim.urls")),
     path("learn/", include("lessons.urls")),
+    path("accounts/", include("accounts.urls")),
 ]

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "cluster_sim",
     "lessons",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -29,6 +30,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.resolve_user",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -74,6 +76,9 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # per-session cap alone does not bound a crawler). Lessons get more: a class behind one
 # address (NAT) opens the same lesson at once.
 CLUSTERLAB_CREATIONS_PER_ADDRESS = {"playground": 30, "lesson": 400}
+# Sign-ins and sign-ups per address per 10 minutes (accounts.views): bounds password guessing.
+CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS = 30
+LOGIN_URL = "/accounts/sign-in/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

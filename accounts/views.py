@@ -1,0 +1,89 @@
+"""Optional accounts: sign up, sign in, sign out. An account keeps a learner's progress
+across devices; without one it is kept for the browser's session. Signing in carries the
+session's progress and clusters over (`carry_over`)."""
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lessons.learner import account_key
+
+from .carry_over import carry_progress, carry_sandboxes, park_sandboxes
+from .forms import SignInForm, SignUpForm
+
+ATTEMPT_WINDOW = 10 * 60  # seconds; settings.CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS per window
+
+
+def _attempt_allowed(request) -> bool:
+    """Password guessing and mass sign-ups are bounded per address."""
+    key = f"account-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, ATTEMPT_WINDOW)
+    try:
+        return cache.incr(key) <= settings.CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS
+    except ValueError:  # expired between add and incr
+        return True
+
+
+def _next_url(request) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if safe and wanted.startswith("/") else "/learn/"
+
+
+def _sign_in(request, user) -> None:
+    anonymous = request.session.session_key or ""
+    login(request, user)  # renews the session key
+    request.session.save()
+    account = account_key(user.pk)
+    carry_progress(anonymous, account)
+    carry_sandboxes(anonymous, request.session.session_key, account)
+
+
+HEADINGS = {"accounts/sign_up.html": "Create an account", "accounts/sign_in.html": "Sign in"}
+
+
+def _form_page(request, template, form, status=200):
+    context = {"form": form, "next": _next_url(request), "heading": HEADINGS[template]}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.method == "GET":
+        return _form_page(request, "accounts/sign_up.html", SignUpForm())
+    form = SignUpForm(request.POST)
+    if not _attempt_allowed(request):
+        form.add_error(None, "Too many attempts from your address: try again in a few minutes.")
+        return _form_page(request, "accounts/sign_up.html", form, status=429)
+    if not form.is_valid():
+        return _form_page(request, "accounts/sign_up.html", form, status=400)
+    _sign_in(request, form.save())
+    return redirect(_next_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.method == "GET":
+        return _form_page(request, "accounts/sign_in.html", SignInForm(request))
+    form = SignInForm(request, data=request.POST)
+    if not _attempt_allowed(request):
+        form.add_error(None, "Too many attempts from your address: try again in a few minutes.")
+        return _form_page(request, "accounts/sign_in.html", form, status=429)
+    if not form.is_valid():
+        return _form_page(request, "accounts/sign_in.html", form, status=400)
+    _sign_in(request, form.get_user())
+    return redirect(_next_url(request))
+
+
+@require_POST
+def sign_out(request):
+    """The account keeps its progress and clusters; this browser starts as a new visitor."""
+    if request.user.is_authenticated:
+        park_sandboxes(request.session.session_key or "", account_key(request.user.pk))
+    logout(request)
+    return redirect("/learn/")
