@@ -100,3 +100,22 @@ def test_a_hands_on_task_is_checked_from_its_page(open_page):
     expect(page.locator("#task-result .q-explanation")).to_be_visible()
     assert_no_serious_violations(page)
     page.screenshot(path=ARTIFACTS / "screenshots" / "task-desktop.png", full_page=True)
+
+
+def test_a_numeric_answer_is_verified_by_running_its_scenario(open_page):
+    from lessons.course_cache import course
+
+    lesson = course().lesson(LESSON.strip("/").split("/")[-1])
+    question = next(q for q in lesson.quiz.questions if q.type == "numeric" and q.check)
+    page = wait_until_live(open_page(LESSON))
+    block = page.locator(f"#q-{question.id}")
+    block.locator(".q-number").fill(f"{question.answer + 2:g}")
+    block.get_by_role("button", name="Check").click()
+    block = page.locator(f"#q-{question.id}")
+    expect(block.locator(".q-feedback")).to_be_visible()
+    block.get_by_role("button", name="Run the scenario and see").click()
+    run = page.locator(f"#q-{question.id}-run")
+    expect(run).to_contain_text(f"$ {question.check}", timeout=20_000)
+    expect(run).to_contain_text(f"The last command shows {question.answer:g}")
+    expect(run).to_be_focused()
+    assert_no_serious_violations(page)
