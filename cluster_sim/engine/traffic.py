@@ -31,6 +31,7 @@ from .kube_proxy import KubeProxy
 from .quantity import cpu_millis
 from .scheduler.resources import pod_requests
 from .timefmt import SECOND
+from .traffic_history import TrafficHistory
 
 TICK_MS = 1 * SECOND
 CLIENT_TIMEOUT_MS = 10 * SECOND  # a typical load generator's request timeout
@@ -144,6 +145,7 @@ class TrafficModel:
         ctx.store.watch("Pod", self._on_pod)
         self._inputs_changed = True  # something a step reads changed since the last one
         self._last_rates: tuple = ()
+        self.history = TrafficHistory(ctx, lambda: self.flows.values())  # for charts: load and replicas over time
 
     def _on_pod(self, event_type: str, pod: dict) -> None:
         if pod["metadata"]["uid"] in self.pods:
@@ -181,12 +183,16 @@ class TrafficModel:
             shape = Shape(rps, start_ms=now, until_ms=now + spike_ms, after_rps=current)
         if rps <= 0 and not ramp_ms:
             self.flows.pop(key, None)
+            if flow is not None:  # the chart shows the rate dropping to zero
+                flow.offered = flow.served = 0.0
+                self.history.record(now, [*self.flows.values(), flow], force=True)
             self._step()
             return None
         if flow is None:
             flow = self.flows[key] = Flow(namespace, service, shape)
         flow.shape = shape
         self._step()
+        self.history.record(now, self.flows.values(), force=True)
         if not self._ticking:
             self._ticking = True
             self.ctx.timeline.call_later(TICK_MS, self._tick)
@@ -233,6 +239,7 @@ class TrafficModel:
             return
         if not self._steady():  # a steady second repeats the last one: nothing to compute
             self._step()
+        self.history.record(self.ctx.now_ms, self.flows.values())
         self.ctx.timeline.call_later(TICK_MS, self._tick)
 
     def _steady(self) -> bool:

@@ -280,6 +280,18 @@
     loadPanel(root.dataset.topologyUrl, "#topology-panel", false);
   }
 
+  function loadCharts() {
+    // an open "The numbers" table stays open when the charts are redrawn
+    const open = Array.from(document.querySelectorAll("#charts-panel details[open]"), (d) =>
+      d.closest("figure").querySelector("strong").textContent,
+    );
+    loadPanel(root.dataset.chartsUrl, "#charts-panel", false).then(() => {
+      document.querySelectorAll("#charts-panel details").forEach((d) => {
+        if (open.includes(d.closest("figure").querySelector("strong").textContent)) d.open = true;
+      });
+    });
+  }
+
   // Panels fetched over HTTP follow the live cluster at most once a second while shown.
   function refreshVisiblePanels() {
     if (Date.now() - lastRefresh < 1000) return;
@@ -289,6 +301,8 @@
       loadWhy(false);
     } else if (open.id === "tab-topology") {
       loadTopology();
+    } else if (open.id === "tab-charts" && !$("charts-panel").contains(document.activeElement)) {
+      loadCharts();
     }
   }
 
@@ -303,6 +317,7 @@
       $(tab.getAttribute("aria-controls")).hidden = !on;
     });
     if (id === "tab-topology") loadTopology();
+    if (id === "tab-charts") loadCharts();
     if (id === "tab-editor") ensureEditor();
     if (id === "tab-console") scrollConsole();
   }

@@ -11,7 +11,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_no_serious_violations
 from tests.e2e.conftest import (
+    ARTIFACTS,
     BAD_DEPLOYMENT,
     BAD_REPLICAS_LINE,
     WEB_DEPLOYMENT,
@@ -23,6 +25,7 @@ from tests.e2e.conftest import (
     pod_chips,
     pods_by_node,
     run_in_console,
+    show_tab,
     wait_until_live,
 )
 
@@ -334,3 +337,28 @@ def test_another_visitor_gets_a_404_for_someone_elses_sandbox(open_playground, o
     assert outcome == {"code": 4403, "messages": 0}
     # The owner's page is unaffected.
     expect(owner.locator("#connection")).to_have_class(re.compile(r"\bconn-live\b"))
+
+
+def test_charts_follow_traffic_and_the_autoscaler(open_playground):
+    page = open_playground()
+    show_tab(page, "charts")
+    expect(page.locator("#charts-panel")).to_contain_text("No charts yet")
+    for line in (
+        "kubectl create deployment web --image=registry.k8s.io/hpa-example",
+        "kubectl set resources deployment web --requests=cpu=200m",
+        "kubectl expose deployment web --port=80",
+        "sim advance 30s",
+        "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5",
+        "sim traffic web --rps 40 --ramp 30s",
+        "sim advance 3m",
+    ):
+        run_in_console(page, line)
+    show_tab(page, "charts")
+    charts = page.locator("#charts-panel figure.chart")
+    expect(charts).to_have_count(3)
+    expect(charts.first).to_contain_text("Load on service/web")
+    expect(charts.nth(2)).to_contain_text("Replicas of horizontalpodautoscaler/web")
+    charts.first.get_by_text("The numbers").click()
+    expect(charts.first.locator("table")).to_be_visible()
+    assert_no_serious_violations(page)
+    page.locator("#panel-charts").screenshot(path=ARTIFACTS / "screenshots" / "charts.png")

@@ -1,6 +1,8 @@
 """Playground pages over HTTP: creating and reopening sandboxes, ownership, the why panels,
 the export and the editor templates."""
 
+import re
+
 import pytest
 import yaml
 
@@ -41,6 +43,7 @@ def test_another_visitor_gets_404_everywhere(client, django_user_model):
     for path in (
         f"/playground/{sandbox_id}/",
         f"/playground/{sandbox_id}/topology/",
+        f"/playground/{sandbox_id}/charts/",
         f"/playground/{sandbox_id}/export.yaml",
         f"/playground/{sandbox_id}/why/node/-/worker-1/",
     ):
@@ -109,6 +112,33 @@ def test_topology_and_export(client):
     assert export["Content-Disposition"].startswith("attachment;")
     documents = [d for d in yaml.safe_load_all(export.content) if d]
     assert [(d["kind"], d["metadata"]["name"]) for d in documents] == [("Deployment", "web")]
+
+
+def test_charts_show_load_and_replicas_once_traffic_flows(client):
+    from asgiref.sync import async_to_sync
+
+    sandbox_id = open_playground(client)
+    empty = client.get(f"/playground/{sandbox_id}/charts/").content.decode()
+    assert "No charts yet" in empty and "sim traffic web" in empty
+    for line in (
+        "kubectl create deployment web --image=registry.k8s.io/hpa-example",
+        "kubectl set resources deployment web --requests=cpu=200m",
+        "kubectl expose deployment web --port=80",
+        "sim advance 30s",
+        "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5",
+        "sim traffic web --rps 40 --ramp 30s",
+        "sim advance 2m",
+    ):
+        async_to_sync(_run)(sandbox_id, line)
+    page = client.get(f"/playground/{sandbox_id}/charts/").content.decode()
+    assert page.count('<figure class="chart">') == 3
+    assert "Load on service/web" in page and "Ready endpoints of service/web" in page
+    assert "Replicas of horizontalpodautoscaler/web" in page
+    assert re.search(
+        r'aria-label="Load on service/web, from \S+ to \S+ of simulated time: offered from 0 to 40',
+        page,
+    )
+    assert '<th scope="col">offered</th>' in page and "offered: 40 now" in page
 
 
 def test_editor_templates_are_served_as_text(client):
