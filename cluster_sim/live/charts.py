@@ -25,6 +25,7 @@ class Line:
 class Tick:
     position: float
     label: str
+    anchor: str = "end"  # SVG text-anchor: labels at the ends stay inside the drawing
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,10 @@ def _chart(title, unit, start, end, series) -> Chart:
         for label, style, points in series
     )
     y_ticks = tuple(Tick(round(y(v), 1), _number(v)) for v in (0, y_max / 2, y_max))
-    x_ticks = tuple(
-        Tick(round(x(t), 1), exact_duration(t)) for t in (start, (start + end) // 2, end)
+    x_ticks = (
+        Tick(round(x(start), 1), _time(start), "start"),
+        Tick(round(x((start + end) // 2), 1), _time((start + end) // 2), "middle"),
+        Tick(round(x(end), 1), _time(end), "end"),
     )
     return Chart(
         title,
@@ -157,7 +160,7 @@ def _summary(title, unit, series, start, end) -> str:
                 f"{label} from {_number(values[0])} to {_number(values[-1])}, "
                 f"at most {_number(max(values))} {unit}"
             )
-    span = f"from {exact_duration(start)} to {exact_duration(end)} of simulated time"
+    span = f"from {_time(start)} to {_time(end)} of simulated time"
     return f"{title}, {span}: " + "; ".join(told) + "."
 
 
@@ -168,9 +171,14 @@ def _rows(series) -> tuple[tuple[str, ...], ...]:
         times = [times[int(i * step)] for i in range(MAX_TABLE_ROWS - 1)] + [times[-1]]
     lookup = [dict(points) for _, _, points in series]
     return tuple(
-        (exact_duration(t), *(_number(values[t]) if t in values else "" for values in lookup))
+        (_time(t), *(_number(values[t]) if t in values else "" for values in lookup))
         for t in times
     )
+
+
+def _time(ms: int) -> str:
+    """Simulated time since the start, to the second (the live clock runs in odd ms)."""
+    return exact_duration(round(ms / 1000) * 1000)
 
 
 def _nice_ceiling(value: float) -> float:
