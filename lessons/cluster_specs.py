@@ -17,7 +17,7 @@ def parse_cluster_spec(
     fields = f.Fields(problems, path, mapping, where)
     preset = fields.get("preset", f.text, DEFAULT_PRESET)
     profile = fields.get("profile", f.text, DEFAULT_PROFILE)
-    setup = f.command_lines(fields, "setup", (), allow_empty=True)
+    setup = f.command_lines(fields, "setup", (), allow_empty=True, heredocs=True)
     fields.finish()
     if preset is not None and preset not in PRESETS:
         fields.error(f"unknown preset '{preset}' (one of: {', '.join(PRESETS)})", "preset")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from cluster_sim.engine.script import split_shell_line
+from cluster_sim.engine.script import parse_script, split_shell_line
 
 from .content_model import Choice
 from .content_yaml import LineDict, LineList
@@ -174,6 +174,24 @@ def command_problem(line: str) -> str | None:
     return None
 
 
+def script_problem(item: str) -> str | None:
+    """Why a setup, run or solution item cannot run, or None: one command line, or one
+    `kubectl` command with its heredoc (`kubectl apply -f - <<EOF`, the manifest, `EOF`)."""
+    if "\n" not in item:
+        return command_problem(item)
+    commands = parse_script(item)
+    first = item.splitlines()[0]
+    if (
+        len(commands) != 1
+        or not commands[0].text.startswith("kubectl ")
+        or commands[0].stdin is None
+    ):
+        return f"a multi-line item is one kubectl command with a heredoc: {first!r}"
+    if commands[0].warning:
+        return f"the heredoc is not closed: {first!r}"
+    return None
+
+
 def command(value) -> str:
     """A check for one command line."""
     line = text(value)
@@ -183,15 +201,19 @@ def command(value) -> str:
     return line
 
 
-def command_lines(fields: Fields, key: str, default=MISSING, allow_empty: bool = False):
-    """A list of command lines; each bad one is reported at its own line."""
+def command_lines(
+    fields: Fields, key: str, default=MISSING, allow_empty: bool = False, heredocs: bool = False
+):
+    """A list of command lines; each bad one is reported at its own line. With `heredocs`,
+    an item may be a kubectl command with a manifest (see script_problem): not for lines a
+    learner clicks to run in the console, which takes one line at a time."""
     value = fields.get(key, listing(text, minimum=0), default)
     if value is None or key not in fields.mapping:
         return value
     raw = fields.mapping[key]
     good = []
     for line_text, line in zip(value, raw.lines, strict=True):
-        problem = command_problem(line_text)
+        problem = script_problem(line_text) if heredocs else command_problem(line_text)
         if problem:
             fields.problems.add(fields.path, line, f"{fields.where}'{key}': {problem}")
         else:

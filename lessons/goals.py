@@ -13,7 +13,6 @@ Deployment scaled by hand instead of autoscaled) does not pass it. Same log, sam
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from cluster_sim.engine.cluster import Cluster
 from cluster_sim.engine.labels import (
@@ -22,10 +21,18 @@ from cluster_sim.engine.labels import (
     matches_map,
     parse_selector,
 )
-from cluster_sim.engine.script import ScriptRunner
 from cluster_sim.engine.timefmt import MINUTE, SECOND, exact_duration
 
-STEP_MS = 1 * SECOND  # how finely a check watches the clock: "every second"
+from .goal_storage import data_survives_pod_replacement
+from .goal_support import (
+    STEP_MS,
+    GoalResult,
+    advance_until,
+    condition_of,
+    fresh_copy,
+    run_as_learner,
+)
+
 POD_PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
 # Rescheduling after an eviction: the ReplicaSet's new pod is scheduled, pulls its image
 # and turns ready. Two minutes covers the course's images; startup_scale shortens it.
@@ -35,18 +42,6 @@ RESCHEDULE_MARGIN_MS = 2 * MINUTE
 WARMUP_LIMIT_MS = 3 * MINUTE
 
 
-@dataclass(frozen=True)
-class GoalResult:
-    passed: bool
-    message: str
-    details: list[str] = field(default_factory=list)
-
-
-def _fresh(cluster_factory) -> Cluster:
-    made = cluster_factory()
-    return made[0] if isinstance(made, tuple) else made
-
-
 def _replaced(cluster_factory, cluster: Cluster, kind: str, namespace: str, name: str) -> str:
     """ "" when the object is the one the task started with (same uid); else why not. The
     factory's `original()` builds the task's starting cluster: deleting the object and
@@ -54,34 +49,11 @@ def _replaced(cluster_factory, cluster: Cluster, kind: str, namespace: str, name
     original = getattr(cluster_factory, "original", None)
     if original is None:
         return "This check needs the task's starting cluster to compare with."
-    before = _fresh(original).store.get(kind, namespace, name)
+    before = fresh_copy(original).store.get(kind, namespace, name)
     now = cluster.store.get(kind, namespace, name)
     if before is None or before["metadata"]["uid"] != now["metadata"]["uid"]:
         return f'{kind} "{name}" was deleted and created again; the task asks to fix the one that was there.'
     return ""
-
-
-def _run(cluster: Cluster, line: str) -> str:
-    """A command as a learner would type it, so the copy takes the learner's code path."""
-    return ScriptRunner(cluster).run_line(line)
-
-
-def _advance_until(cluster: Cluster, limit_ms: int, done: Callable[[], bool]) -> bool:
-    """Step the clock a second at a time until `done()` or `limit_ms` has passed."""
-    waited = 0
-    while not done():
-        if waited >= limit_ms:
-            return False
-        cluster.advance(STEP_MS)
-        waited += STEP_MS
-    return True
-
-
-def _condition(obj: dict, kind: str) -> dict | None:
-    for item in obj.get("status", {}).get("conditions") or ():
-        if item.get("type") == kind:
-            return item
-    return None
 
 
 def _node_names(cluster: Cluster) -> list[str]:
@@ -142,7 +114,7 @@ def _backing_pods_settled(cluster: Cluster, service: dict) -> bool:
     """Every live pod the Service selects is ready: what the learner started has finished."""
     pods = _selected_pods(cluster, service)
     return bool(pods) and all(
-        (_condition(pod, "Ready") or {}).get("status") == "True" for pod in pods
+        (condition_of(pod, "Ready") or {}).get("status") == "True" for pod in pods
     )
 
 
@@ -189,7 +161,7 @@ def service_keeps_endpoint_when_any_node_fails(
     written by hand (nothing keeps them in step with the pods, and the endpoints counted
     must be pods the Service selects); one replica; three replicas pinned to one node.
     """
-    first = _fresh(cluster_factory)
+    first = fresh_copy(cluster_factory)
     found = first.store.get("Service", namespace, service)
     if found is None:
         return GoalResult(False, f'There is no Service "{service}" in namespace "{namespace}".')
@@ -200,7 +172,7 @@ def service_keeps_endpoint_when_any_node_fails(
             "any pods, so nothing replaces them when a node fails.",
         )
     warmup_start = first.now_ms
-    settled = _advance_until(first, WARMUP_LIMIT_MS, lambda: _backing_pods_settled(first, found))
+    settled = advance_until(first, WARMUP_LIMIT_MS, lambda: _backing_pods_settled(first, found))
     warmup_ms = first.now_ms - warmup_start
     if len(_serving_endpoints(first, found)) < min_ready:
         return GoalResult(
@@ -224,10 +196,10 @@ def service_keeps_endpoint_when_any_node_fails(
             # the replay keeps a 100-node cluster's check to the nodes that matter.
             details.append(f"{node} down: runs none of the Service's pods")
             continue
-        cluster = _fresh(cluster_factory)
+        cluster = fresh_copy(cluster_factory)
         cluster.advance(warmup_ms)
         live = cluster.store.get("Service", namespace, service)
-        _run(cluster, f"sim node kill {node}")
+        run_as_learner(cluster, f"sim node kill {node}")
         counts = [len(_serving_endpoints(cluster, live))]
         for _ in range(window_ms // STEP_MS):
             cluster.advance(STEP_MS)
@@ -287,7 +259,7 @@ def deployment_available(
     Fair: waiting lets a rollout the learner just started finish. "At least one" when no
     count is given, because a Deployment scaled to 0 reports Available too yet serves nothing.
     """
-    cluster = _fresh(cluster_factory)
+    cluster = fresh_copy(cluster_factory)
     if cluster.store.get("Deployment", namespace, name) is None:
         return GoalResult(False, f'There is no Deployment "{name}" in namespace "{namespace}".')
     if same_object:
@@ -300,7 +272,7 @@ def deployment_available(
         status, spec = deployment.get("status", {}), deployment.get("spec", {})
         containers = spec.get("template", {}).get("spec", {}).get("containers") or ()
         return {
-            "Available condition": (_condition(deployment, "Available") or {}).get("status")
+            "Available condition": (condition_of(deployment, "Available") or {}).get("status")
             == "True",
             "ready replicas": status.get("readyReplicas", 0),
             "rolled out": status.get("observedGeneration", 0)
@@ -317,7 +289,7 @@ def deployment_available(
             return False
         return now["Available condition"] and enough
 
-    if _advance_until(cluster, wait_seconds * SECOND, done):
+    if advance_until(cluster, wait_seconds * SECOND, done):
         ready = facts()["ready replicas"]
         return GoalResult(True, f'Deployment "{name}" is available with {ready} ready.')
     now = facts()
@@ -348,7 +320,7 @@ def pod_count(
         requirements = parse_selector(selector)
     except SelectorError as error:
         return GoalResult(False, f"The selector {selector!r} is not valid: {error}")
-    cluster = _fresh(cluster_factory)
+    cluster = fresh_copy(cluster_factory)
     matching = sorted(
         pod["metadata"]["name"]
         for pod in cluster.store.list("Pod", namespace)
@@ -369,15 +341,15 @@ def job_complete(
     Reads the condition the job controller sets once `completions` pods succeeded
     (kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup).
     """
-    cluster = _fresh(cluster_factory)
+    cluster = fresh_copy(cluster_factory)
     if cluster.store.get("Job", namespace, name) is None:
         return GoalResult(False, f'There is no Job "{name}" in namespace "{namespace}".')
 
     def finished(kind: str) -> bool:
         job = cluster.store.get("Job", namespace, name)
-        return job is not None and (_condition(job, kind) or {}).get("status") == "True"
+        return job is not None and (condition_of(job, kind) or {}).get("status") == "True"
 
-    _advance_until(
+    advance_until(
         cluster, wait_seconds * SECOND, lambda: finished("Complete") or finished("Failed")
     )
     job = cluster.store.get("Job", namespace, name) or {}
@@ -386,7 +358,7 @@ def job_complete(
     if finished("Complete"):
         return GoalResult(True, f'Job "{name}" completed.', details)
     if finished("Failed"):
-        reason = (_condition(job, "Failed") or {}).get("reason", "")
+        reason = (condition_of(job, "Failed") or {}).get("reason", "")
         return GoalResult(False, f'Job "{name}" failed ({reason}).', details)
     return GoalResult(False, f'Job "{name}" has not completed after {wait_seconds}s.', details)
 
@@ -432,7 +404,7 @@ def hpa_scales(
     Fair: it judges the replica count the autoscaler sets, not the HPA's text, so a
     Deployment scaled by hand, or an HPA without a usable metric (no CPU request), fails.
     """
-    cluster = _fresh(cluster_factory)
+    cluster = fresh_copy(cluster_factory)
     target = cluster.store.get("Deployment", namespace, deployment)
     if target is None:
         return GoalResult(False, f'There is no Deployment "{deployment}" in "{namespace}".')
@@ -467,14 +439,14 @@ def hpa_scales(
     scale_down_ms = profile.hpa_downscale_stabilization_ms + 6 * profile.hpa_sync_period_ms
     # At rest first: the check sends the only traffic to this Service, and a rise only
     # proves the autoscaler if it starts from the floor (not from a hand-set count).
-    _run(cluster, f"sim traffic {service} --rps 0 -n {namespace}")
-    rested = _advance_until(cluster, scale_down_ms, lambda: replicas() == min_replicas)
+    run_as_learner(cluster, f"sim traffic {service} --rps 0 -n {namespace}")
+    rested = advance_until(cluster, scale_down_ms, lambda: replicas() == min_replicas)
     peak[0] = 0
-    _run(cluster, f"sim traffic {service} --rps {rps} -n {namespace}")
-    rose = rested and _advance_until(cluster, scale_up_ms, lambda: replicas() > min_replicas)
-    _advance_until(cluster, scale_up_ms, lambda: replicas() > max_replicas)  # the ceiling holds
-    _run(cluster, f"sim traffic {service} --rps 0 -n {namespace}")
-    fell = _advance_until(
+    run_as_learner(cluster, f"sim traffic {service} --rps {rps} -n {namespace}")
+    rose = rested and advance_until(cluster, scale_up_ms, lambda: replicas() > min_replicas)
+    advance_until(cluster, scale_up_ms, lambda: replicas() > max_replicas)  # the ceiling holds
+    run_as_learner(cluster, f"sim traffic {service} --rps 0 -n {namespace}")
+    fell = advance_until(
         cluster, scale_down_ms, lambda: replicas() == min_replicas or peak[0] > max_replicas
     )
     details = [
@@ -515,5 +487,6 @@ GOAL_CHECKS: dict[str, Callable[..., GoalResult]] = {
         pod_count,
         job_complete,
         hpa_scales,
+        data_survives_pod_replacement,
     )
 }

@@ -148,7 +148,7 @@ def _numeric(fields: f.Fields, lesson_cluster: ClusterSpec, _goals):
     answer = fields.get("answer", _value)
     tolerance = fields.get("tolerance", f.non_negative_number, 0)
     cluster = _cluster(fields, lesson_cluster)
-    run = f.command_lines(fields, "run", (), allow_empty=True)
+    run = f.command_lines(fields, "run", (), allow_empty=True, heredocs=True)
     check = fields.get("check", f.command, None)
     if run and check is None:
         fields.error("a question with 'run' needs a 'check' to verify its answer", "run")
@@ -167,7 +167,7 @@ def _value(value) -> int | float:
 def _task(fields: f.Fields, lesson_cluster: ClusterSpec, goal_checks):
     cluster = _cluster(fields, lesson_cluster)
     goal = _goal(fields, goal_checks)
-    solution = f.command_lines(fields, "solution")
+    solution = f.command_lines(fields, "solution", heredocs=True)
     if goal is None or solution is None:
         return None
     return TaskQuestion, {"cluster": cluster, "goal": goal, "solution": solution}

@@ -71,7 +71,13 @@ class Replay:
             self.run(line, "setup")
 
     def run(self, line: str, context: str, stdin: str | None = None) -> str:
-        output = self.runner.run_line(line, stdin)
+        """A line (with `stdin`), or an item of a setup, run or solution list, which may
+        carry its manifest in a heredoc."""
+        output = (
+            self.runner.run_line(line, stdin)
+            if stdin is not None
+            else self.runner.run_command(line)
+        )
         if marker := error_in(output):
             self.failures.append(f"{self.where}: {context}: `{line}` printed {marker!r}:\n{output}")
         return output

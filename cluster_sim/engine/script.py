@@ -214,6 +214,14 @@ class ScriptRunner:
             return run_sim(self.cluster, words[1:])
         return f"bash: {words[0]}: command not found"
 
+    def run_command(self, text: str) -> str:
+        """One command as written: a line, or a command and its heredoc (a lesson's setup
+        item that applies a manifest); only the first command of `text` runs."""
+        commands = parse_script(text)
+        if not commands:
+            return ""
+        return self.run_line(commands[0].text, commands[0].stdin)
+
     def run(self, text: str) -> str:
         out = []
         for command in parse_script(text):

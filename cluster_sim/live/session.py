@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cluster_sim.engine.script import parse_script
 from cluster_sim.presets import build_cluster
 
 from .limits import install_limits
@@ -43,8 +44,9 @@ def build_live_cluster(preset: str, seed: int, profile: str, setup=()):
     """A preset's cluster as the playground runs it: a lesson's setup lines on top, then
     the site's limits."""
     cluster, runner = build_cluster(preset, seed, profile)
-    for line in setup:
-        run_logged(runner, line, None)
+    for item in setup:  # a line, or a kubectl command with its manifest in a heredoc
+        for command in parse_script(item)[:1]:
+            run_logged(runner, command.text, command.stdin)
     install_limits(cluster)
     return cluster, runner
 

@@ -296,3 +296,47 @@ def test_a_level_one_heading_in_the_body_is_refused(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_lesson(lesson)
     assert any("a level-1 heading in the body" in e for e in caught.value.errors)
+
+
+def with_setup(tmp_path, setup_yaml: str):
+    import shutil
+
+    lesson = tmp_path / "01-first-steps"
+    shutil.copytree(GOOD, lesson)
+    (lesson / "cluster.yaml").write_text("preset: empty-3\nsetup:\n" + setup_yaml)
+    return lesson
+
+
+MANIFEST_ITEM = (
+    "  - |\n"
+    "    kubectl apply -f - <<EOF\n"
+    "    apiVersion: v1\n"
+    "    kind: ConfigMap\n"
+    "    metadata: {name: settings}\n"
+    "    EOF\n"
+)
+
+
+def test_setup_run_and_solution_items_may_apply_a_manifest(tmp_path):
+    from cluster_sim.engine.script import ScriptRunner
+
+    lesson = load_lesson(with_setup(tmp_path, MANIFEST_ITEM + "  - kubectl get configmaps\n"))
+    manifest, listing = lesson.cluster.setup
+    assert manifest.startswith("kubectl apply -f - <<EOF\n") and "kind: ConfigMap" in manifest
+    runner = ScriptRunner()
+    assert runner.run_command(manifest).strip() == "configmap/settings created"
+    assert "settings" in runner.run_command(listing)
+
+
+@pytest.mark.parametrize(
+    "item, problem",
+    [
+        ("  - |\n    sim advance 1m\n    sim advance 1m\n", "one kubectl command with a heredoc"),
+        ("  - |\n    kubectl apply -f - <<EOF\n    kind: ConfigMap\n", "the heredoc is not closed"),
+        ("  - kubectl apply -f - <<EOF\n", "must not use a heredoc"),
+    ],
+)
+def test_a_broken_manifest_item_is_refused(tmp_path, item, problem):
+    with pytest.raises(ContentError) as caught:
+        load_lesson(with_setup(tmp_path, item))
+    assert any(problem in error for error in caught.value.errors), caught.value.errors
