@@ -144,6 +144,29 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
+def _selects_other_pods(cluster_factory, service: dict) -> str:
+    """ "" when the Service selects what it selected in the task's starting cluster (or the
+    task started without it); else why not. Pointing the name at other pods (a new Service
+    over the UI, an edited selector) is a bypass: the pods that had to survive still fail."""
+    original = getattr(cluster_factory, "original", None)
+    if original is None:
+        return ""
+    meta = service["metadata"]
+    before = fresh_copy(original).store.get(
+        "Service", meta.get("namespace", "default"), meta["name"]
+    )
+    if before is None or before["spec"].get("selector") == service["spec"].get("selector"):
+        return ""
+    return (
+        f'Service "{meta["name"]}" now selects {_labels(service)} instead of '
+        f"{_labels(before)}: the task is about the pods it selected, which still need to survive."
+    )
+
+
+def _labels(service: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(service["spec"]["selector"].items())) or "nothing"
+
+
 def service_keeps_endpoint_when_any_node_fails(
     cluster_factory, service: str, namespace: str = "default", min_ready: int = 1
 ) -> GoalResult:
@@ -159,7 +182,9 @@ def service_keeps_endpoint_when_any_node_fails(
     Fair: only this Service's endpoints are inspected, so other objects change nothing.
     Bypasses fail: a deleted Service; a Service without a selector whose endpoints were
     written by hand (nothing keeps them in step with the pods, and the endpoints counted
-    must be pods the Service selects); one replica; three replicas pinned to one node.
+    must be pods the Service selects); a Service of that name selecting other pods than at
+    the task's start (when the factory has `original()`); one replica; three replicas
+    pinned to one node.
     """
     first = fresh_copy(cluster_factory)
     found = first.store.get("Service", namespace, service)
@@ -171,6 +196,9 @@ def service_keeps_endpoint_when_any_node_fails(
             f'Service "{service}" has no selector: its endpoints are not kept in step with '
             "any pods, so nothing replaces them when a node fails.",
         )
+    redirected = _selects_other_pods(cluster_factory, found)
+    if redirected:
+        return GoalResult(False, redirected)
     warmup_start = first.now_ms
     settled = advance_until(first, WARMUP_LIMIT_MS, lambda: _backing_pods_settled(first, found))
     warmup_ms = first.now_ms - warmup_start

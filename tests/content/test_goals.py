@@ -371,3 +371,36 @@ def test_same_object_refuses_a_deleted_and_recreated_deployment():
     assert not result.passed and "deleted and created again" in result.message
     no_original = deployment_available(lambda: fixed(), "web", replicas=2, same_object=True)
     assert not no_original.passed
+
+
+def test_a_service_pointed_at_other_pods_does_not_pass():
+    """The bypass a learner found: delete `serve`, expose the UI under the name `serve`."""
+    start = [
+        "sim node add --count 3 --prefix worker-",
+        "kubectl create deployment serve --image=nginx --replicas=1",
+        "kubectl expose deployment serve --port=80",
+        "kubectl create deployment ui --image=nginx --replicas=3",
+        "sim advance 30s",
+    ]
+
+    def factory_after(lines):
+        def factory():
+            runner = ScriptRunner(Cluster(seed=1, profile="fast"))
+            for line in start + lines:
+                runner.run_line(line)
+            return runner.cluster
+
+        factory.original = lambda: factory_after([])()
+        return factory
+
+    bypass = factory_after(
+        [
+            "kubectl delete service serve",
+            "kubectl expose deployment ui --name=serve --port=80",
+            "sim advance 10s",
+        ]
+    )
+    result = service_keeps_endpoint_when_any_node_fails(bypass, "serve")
+    assert not result.passed and "now selects app=ui instead of app=serve" in result.message
+    fixed = factory_after(["kubectl scale deployment serve --replicas=3", "sim advance 30s"])
+    assert service_keeps_endpoint_when_any_node_fails(fixed, "serve").passed
