@@ -226,9 +226,26 @@ def _request(cluster, words: list[str]) -> str:
             "(no ready endpoints; kube-proxy rejects connections to a Service without endpoints)"
         )
     lines = [f"{count} requests to service/{names[0]} ({target}) went to:"]
+    silent = {pod: _why_silent(cluster, namespace, pod) for _, pod in tally if pod}
     # an endpoint without a pod behind it: the `kubernetes` Service's API server
     tally = {(ip, pod or "(not a pod)"): hits for (ip, pod), hits in tally.items()}
     width = max(len(pod) for _, pod in tally)
     for (ip, pod), hits in sorted(tally.items(), key=lambda item: item[0][1]):
-        lines.append(f"  {pod.ljust(width)}  {ip.ljust(15)}  {hits}")
+        why = silent.get(pod)
+        note = f"  timed out: {why}" if why else ""
+        lines.append(f"  {pod.ljust(width)}  {ip.ljust(15)}  {hits}{note}")
+    if any(silent.values()):
+        lines.append(
+            "(their EndpointSlices still say ready: the control plane has not noticed the "
+            "node yet, so kube-proxy keeps sending connections that get no answer)"
+        )
     return "\n".join(lines)
+
+
+def _why_silent(cluster, namespace: str, pod_name: str) -> str:
+    """Why a pod kube-proxy routed to cannot answer ("" when it can): its node is off."""
+    pod = cluster.store.get("Pod", namespace, pod_name)
+    node = (pod or {}).get("spec", {}).get("nodeName")
+    if node and not cluster.node_powered(node):
+        return f"node {node} is not responding"
+    return ""

@@ -64,6 +64,20 @@ def test_kube_proxy_spreads_connections_over_ready_endpoints_only():
     assert len(endpoints) == 2
 
 
+def test_connections_to_a_silent_node_time_out_until_the_control_plane_notices():
+    runner = running_web(replicas=3)
+    pods = runner.cluster.store.list("Pod", "default")
+    node = pods[0]["spec"]["nodeName"]
+    runner.run_line(f"sim node kill {node}")
+    before = runner.run_line("sim request web --count 300")
+    silent = [line for line in before.splitlines() if "timed out" in line]
+    assert silent and all(f"node {node} is not responding" in line for line in silent)
+    assert "EndpointSlices still say ready" in before
+    runner.run_line("sim advance 2m")  # past the node-monitor grace period: NotReady
+    after = runner.run_line("sim request web --count 300")
+    assert "timed out" not in after and node not in after
+
+
 def test_a_service_without_ready_endpoints_refuses_connections():
     runner = ScriptRunner(Cluster(seed=1))
     runner.run_line("kubectl apply -f -", SERVICE)
