@@ -784,8 +784,8 @@ def test_parent_commands_and_help_print_the_real_help_text():
     assert runner.run_line("kubectl attach web") == (
         'error: ClusterLab does not simulate "kubectl attach" yet'
     )
-    assert runner.run_line("kubectl get pods --sort-by=.metadata.name") == (
-        'error: ClusterLab does not simulate "kubectl get --sort-by" yet'
+    assert runner.run_line("kubectl get pods -L app") == (
+        'error: ClusterLab does not simulate "kubectl get --label-columns" yet'
     )
     assert (
         runner.run_line("kubectl get pods -w=false") == "No resources found in default namespace."

@@ -54,7 +54,7 @@ SIMULATED_FLAGS = {
     },
     "get": {
         "all-namespaces", "selector", "field-selector", "output", "show-labels", "no-headers",
-        "filename", "recursive",
+        "filename", "recursive", "sort-by",
     },
     "describe": {"selector"},
     "scale": {"replicas", "dry-run", "record", "selector", "all", "current-replicas"},

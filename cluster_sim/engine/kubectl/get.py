@@ -1,4 +1,5 @@
-"""`kubectl get`: tables, -o wide|json|yaml|name, -l, --field-selector, -A, --show-labels, `all`.
+"""`kubectl get`: tables, -o wide|json|yaml|name, -l, --field-selector, -A, --show-labels,
+--sort-by, `all`.
 
 The builder lists each resource type in turn (`get all` is the `all` category expanded);
 a list the API server refuses, such as a field selector a kind does not support, is an error
@@ -14,6 +15,7 @@ from .apply import collect, object_name, read_sources
 from .args import Invocation, UsageError
 from .kerrors import KError, aggregate, check_err, from_api
 from .resources import GET_ALL_KINDS, display_type, kind_info, qualified_plural, select
+from .sort_by import relaxed_path, sort_objects
 
 OUTPUTS = ("wide", "json", "yaml", "name")
 # Formats kubectl's get accepts that this simulation does not render.
@@ -74,6 +76,9 @@ def _run_get(cluster, inv: Invocation, warnings: list[str], read_file=None) -> s
         all_namespaces=all_ns,
     )
     check_output_format(fmt, GET_FORMATS)
+    sort_by = inv.flag("sort-by") or None
+    if sort_by:
+        relaxed_path(sort_by)  # a malformed path is refused before anything is listed
     warnings.extend(
         DEPRECATION_WARNINGS[info.plural]
         for info, _ in targets
@@ -108,6 +113,8 @@ def _run_get(cluster, inv: Invocation, warnings: list[str], read_file=None) -> s
                 for o in objects
                 if matches_expressions(o["metadata"].get("labels"), expressions) and keep(o)
             ]
+        if sort_by:
+            objects = sort_objects(printers.api_list_order(objects), sort_by)
         found.extend(objects)
         if objects and fmt not in ("json", "yaml", "name"):
             blocks.append(
@@ -120,6 +127,7 @@ def _run_get(cluster, inv: Invocation, warnings: list[str], read_file=None) -> s
                     show_labels=bool(inv.flag("show-labels")),
                     kind_prefix=display_type(info) if several else None,
                     no_headers=bool(inv.flag("no-headers")),
+                    server_order=not sort_by,
                 )
             )
     failure = problems[0] if len(problems) == 1 else aggregate(problems)
