@@ -38,7 +38,9 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?\Z")
 
 def error_in(output: str) -> str | None:
     """The first error marker `output` contains, or None."""
-    text = output.replace("<unknown>", "")
+    # kubectl's `<unknown>` placeholder, and the container runtime's words quoted in an
+    # event ("rpc error: code = NotFound desc = …" after a failed pull), are not failures
+    text = output.replace("<unknown>", "").replace("rpc error:", "")
     return next((marker for marker in ERROR_MARKERS if marker in text), None)
 
 
