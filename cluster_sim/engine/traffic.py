@@ -145,7 +145,8 @@ class TrafficModel:
         ctx.store.watch("Pod", self._on_pod)
         self._inputs_changed = True  # something a step reads changed since the last one
         self._last_rates: tuple = ()
-        self.history = TrafficHistory(ctx, lambda: self.flows.values())  # for charts: load and replicas over time
+        # for charts: load and replicas over time
+        self.history = TrafficHistory(ctx, lambda: self.flows.values())
 
     def _on_pod(self, event_type: str, pod: dict) -> None:
         if pod["metadata"]["uid"] in self.pods:

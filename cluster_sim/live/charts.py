@@ -171,8 +171,7 @@ def _rows(series) -> tuple[tuple[str, ...], ...]:
         times = [times[int(i * step)] for i in range(MAX_TABLE_ROWS - 1)] + [times[-1]]
     lookup = [dict(points) for _, _, points in series]
     return tuple(
-        (_time(t), *(_number(values[t]) if t in values else "" for values in lookup))
-        for t in times
+        (_time(t), *(_number(values[t]) if t in values else "" for values in lookup)) for t in times
     )
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cluster_sim', '0002_lesson_sandboxes'),
+        ("cluster_sim", "0002_lesson_sandboxes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sandbox',
-            name='parked_for',
-            field=models.CharField(blank=True, db_index=True, default='', max_length=64),
+            model_name="sandbox",
+            name="parked_for",
+            field=models.CharField(blank=True, db_index=True, default="", max_length=64),
         ),
     ]
