@@ -220,3 +220,30 @@ def test_the_kubernetes_service_lists_the_api_server():
     runner.run_line("sim advance 1m")  # the endpoint controllers leave them alone
     assert runner.cluster.store.get("EndpointSlice", "default", "kubernetes") == endpoint_slice
     assert "10.0.0.2" in runner.run_line("sim request kubernetes --count 2")
+
+
+def test_a_pod_without_the_named_target_port_gets_no_endpoint():
+    """FindPort fails for a pod that does not declare the Service's named targetPort: the
+    pod is left out, so kube-proxy sends it nothing (a hand-made pod with the right labels
+    but no `http` port)."""
+    from cluster_sim.engine.cluster import Cluster
+    from cluster_sim.engine.script import ScriptRunner
+
+    runner = ScriptRunner(Cluster(seed=1))
+    runner.run(
+        "sim node add n1\n"
+        "kubectl apply -f - <<EOF\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: serve}\n"
+        "spec:\n  replicas: 2\n  selector: {matchLabels: {app: serve}}\n"
+        "  template:\n    metadata: {labels: {app: serve}}\n    spec:\n      containers:\n"
+        "      - {name: web, image: nginx, ports: [{name: http, containerPort: 80}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: serve}\n"
+        "spec:\n  selector: {app: serve}\n  ports: [{port: 8080, targetPort: http}]\n"
+        "EOF\n"
+        "kubectl run extra --image=nginx --labels=app=serve\n"
+        "sim advance 30s\n"
+    )
+    routed = {pod for _, pod in runner.cluster.kube_proxy.ready_endpoints("default", "serve")}
+    assert len(routed) == 2 and "extra" not in routed
+    output = runner.run_line("sim request serve --count 100")
+    assert "extra" not in output

@@ -176,18 +176,23 @@ class EndpointsController(Controller):
             or selected.publish_not_ready != publish
         ):
             selected = self._selected[key] = _Selected(selector, publish)
+            changed = {}
+        ports_changed = selected.ports != service["spec"].get("ports")
+        if not selected.entries or ports_changed:  # named target ports resolve per pod
             changed = {
                 pod["metadata"]["name"]: None for pod in self.ctx.store.list("Pod", namespace)
             }
         moved = []
+        ports = service["spec"].get("ports") or []
         for pod_name in changed:
             pod = self.ctx.store.get("Pod", namespace, pod_name)
             entry = (
-                _Entry(pod, publish, name) if pod is not None and _serves(pod, selector) else None
+                _Entry(pod, publish, name)
+                if pod is not None and _serves(pod, selector) and _has_a_target_port(pod, ports)
+                else None
             )
             if selected.put(pod_name, entry):
                 moved.append(pod_name)
-        ports_changed = selected.ports != service["spec"].get("ports")
         selected.ports = copy.deepcopy(service["spec"].get("ports"))
         self._sync_endpoints(service, selected, force=bool(moved) or ports_changed)
         if service["spec"].get("type") == "ExternalName":
@@ -408,6 +413,25 @@ def _serves(pod: dict, selector: dict) -> bool:
         and pod["status"].get("phase") not in podutil.TERMINAL_PHASES
         and matches_map(pod["metadata"].get("labels"), selector)
     )
+
+
+def _has_a_target_port(pod: dict, service_ports: list) -> bool:
+    """False when every port of the Service targets a port name the pod does not declare:
+    the controllers' FindPort fails for each, so the pod is left out (the Endpoints
+    controller skips it; the EndpointSlice controller lists it without ports, which
+    kube-proxy routes nothing to). A numeric targetPort always resolves."""
+    if not service_ports:
+        return True
+    declared = {
+        port.get("name")
+        for container in pod["spec"].get("containers", [])
+        for port in container.get("ports") or ()
+    }
+    for service_port in service_ports:
+        target = service_port.get("targetPort", service_port.get("port"))
+        if not isinstance(target, str) or target.isdigit() or target in declared:
+            return True
+    return False
 
 
 def _target_ref(pod: dict) -> dict:
