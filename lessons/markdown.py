@@ -4,13 +4,15 @@ Rendering uses markdown-it-py's `commonmark` preset with raw HTML disabled (it c
 escaped) and links limited to http, https, mailto and relative URLs. A second, permissive
 parse finds what the author must fix instead: raw HTML, unsafe links, images. Images stay
 `<img src="name.svg">`: a URL relative to the lesson page, which serves the lesson's
-diagrams by their (URL-safe) names.
+diagrams by their (URL-safe) names. Each is wrapped in a link to itself, so a diagram too
+small to read on a phone opens full size (and zooms) with a tap.
 """
 
 import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .content_model import MarkdownBlock
@@ -29,6 +31,12 @@ def safe_link(url: str) -> bool:
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.validateLink = safe_link
+
+    def linked_image(renderer, tokens, index, options, env):
+        src = escapeHtml(str(tokens[index].attrGet("src") or ""))
+        return f'<a class="diagram" href="{src}">{renderer.image(tokens, index, options, env)}</a>'
+
+    md.add_render_rule("image", linked_image)
     return md
 
 
