@@ -222,10 +222,10 @@ def _request(cluster, words: list[str]) -> str:
             tally[endpoint] = tally.get(endpoint, 0) + 1
     except NoEndpoints:
         return (
-            f"{count} requests to service/{names[0]} ({target}): all refused "
+            f"{count} connections to service/{names[0]} ({target}): all refused "
             "(no ready endpoints; kube-proxy rejects connections to a Service without endpoints)"
         )
-    lines = [f"{count} requests to service/{names[0]} ({target}) went to:"]
+    lines = [f"{count} connections to service/{names[0]} ({target}) went to:"]
     silent = {pod: _why_silent(cluster, namespace, pod) for _, pod in tally if pod}
     # an endpoint without a pod behind it: the `kubernetes` Service's API server
     tally = {(ip, pod or "(not a pod)"): hits for (ip, pod), hits in tally.items()}
