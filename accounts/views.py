@@ -52,32 +52,40 @@ def _form_page(request, template, form, status=200):
     return render(request, template, context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-def sign_up(request):
+def _account_form(request, template: str, blank, bound, user_of):
+    """GET shows the form; POST is bounded per address, validated, then signs the user in."""
     if request.method == "GET":
-        return _form_page(request, "accounts/sign_up.html", SignUpForm())
-    form = SignUpForm(request.POST)
+        return _form_page(request, template, blank())
+    form = bound()
     if not _attempt_allowed(request):
         form.add_error(None, "Too many attempts from your address: try again in a few minutes.")
-        return _form_page(request, "accounts/sign_up.html", form, status=429)
+        return _form_page(request, template, form, status=429)
     if not form.is_valid():
-        return _form_page(request, "accounts/sign_up.html", form, status=400)
-    _sign_in(request, form.save())
+        return _form_page(request, template, form, status=400)
+    _sign_in(request, user_of(form))
     return redirect(_next_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    return _account_form(
+        request,
+        "accounts/sign_up.html",
+        SignUpForm,
+        lambda: SignUpForm(request.POST),
+        lambda form: form.save(),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    if request.method == "GET":
-        return _form_page(request, "accounts/sign_in.html", SignInForm(request))
-    form = SignInForm(request, data=request.POST)
-    if not _attempt_allowed(request):
-        form.add_error(None, "Too many attempts from your address: try again in a few minutes.")
-        return _form_page(request, "accounts/sign_in.html", form, status=429)
-    if not form.is_valid():
-        return _form_page(request, "accounts/sign_in.html", form, status=400)
-    _sign_in(request, form.get_user())
-    return redirect(_next_url(request))
+    return _account_form(
+        request,
+        "accounts/sign_in.html",
+        lambda: SignInForm(request),
+        lambda: SignInForm(request, data=request.POST),
+        lambda form: form.get_user(),
+    )
 
 
 @require_POST

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import actions, sandboxes
 from .explain import topology, why_pod, why_service
 from .export import export_yaml
-from .live.charts import charts
+from .live.charts import EXAMPLE, charts
 from .live.hub import hub
 from .live.node_details import node_details
 from .manifest_templates import TEMPLATES
@@ -160,7 +160,8 @@ async def topology_view(request, sandbox_id: str):
 async def charts_view(request, sandbox_id: str):
     _, live = await _owned_live(request, sandbox_id)
     found = await actions.read(live, charts, live.cluster.traffic.history)
-    return render(request, "playground/partials/charts.html", {"charts": found})
+    context = {"charts": found, "example": "\n".join(EXAMPLE)}
+    return render(request, "playground/partials/charts.html", context)
 
 
 @require_GET

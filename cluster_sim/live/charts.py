@@ -11,6 +11,14 @@ from cluster_sim.engine.timefmt import exact_duration
 WIDTH, HEIGHT = 560, 180
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28  # margins for the axes' labels
 MAX_TABLE_ROWS = 40
+# What the empty Charts tab suggests trying: an autoscaled Service under a ramp of traffic.
+EXAMPLE = (
+    "kubectl create deployment web --image=registry.k8s.io/hpa-example",
+    "kubectl set resources deployment web --requests=cpu=200m",
+    "kubectl expose deployment web --port=80",
+    "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5",
+    "sim traffic web --rps 40 --ramp 30s",
+)
 
 
 @dataclass(frozen=True)

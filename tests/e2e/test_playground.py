@@ -343,15 +343,9 @@ def test_charts_follow_traffic_and_the_autoscaler(open_playground):
     page = open_playground()
     show_tab(page, "charts")
     expect(page.locator("#charts-panel")).to_contain_text("No charts yet")
-    for line in (
-        "kubectl create deployment web --image=registry.k8s.io/hpa-example",
-        "kubectl set resources deployment web --requests=cpu=200m",
-        "kubectl expose deployment web --port=80",
-        "sim advance 30s",
-        "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=5",
-        "sim traffic web --rps 40 --ramp 30s",
-        "sim advance 3m",
-    ):
+    from cluster_sim.live.charts import EXAMPLE
+
+    for line in (*EXAMPLE, "sim advance 3m"):  # what the empty tab suggests, then time
         run_in_console(page, line)
     show_tab(page, "charts")
     charts = page.locator("#charts-panel figure.chart")
