@@ -840,6 +840,9 @@ class Kubelet(InitContainerActions):
             self._start_failed(pod, runtime, container, error)
             return
         container.process.stream_logs = False  # `kubectl logs` reads the log file
+        container.process.pod_loopback = lambda port, asking, runtime=runtime: self._listener_in(
+            runtime, port, asking
+        )
         container.previous_process = container.last_process
         container.last_process = container.process
         container.started_ms = now
@@ -1473,6 +1476,21 @@ class Kubelet(InitContainerActions):
             return None
         now = self.ctx.now_ms
         return sum(p.cpu_millis(now) for p in running), sum(p.memory_bytes(now) for p in running)
+
+    def _listener_in(self, runtime, port: int, asking) -> ContainerProcess | None:
+        """Another running container of the pod listening on `port`: the pod's containers
+        share one network namespace, so localhost reaches them too."""
+        now = self.ctx.now_ms
+        for container in runtime.all_containers:
+            process = container.process
+            if (
+                process is not None
+                and process is not asking
+                and process.exit_code is None
+                and port in process.listening_ports(now)
+            ):
+                return process
+        return None
 
     def serving_process(self, pod: dict, port: int) -> ContainerProcess | None:
         """The running container process of the pod that listens on `port`, if any: where

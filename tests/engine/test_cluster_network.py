@@ -139,3 +139,32 @@ def test_the_walkthroughs_load_generator_makes_the_hpa_scale_out(tmp_path):
         e["reason"] == "SuccessfulRescale" and "above target" in e["message"]
         for e in runner.cluster.store.list("Event", "default")
     )
+
+
+TWO_CONTAINERS = """apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    ports: [{containerPort: 80}]
+  - name: side
+    image: busybox
+    command: [sh, -c, "sleep 3600"]
+"""
+
+
+def test_containers_of_a_pod_reach_each_other_on_localhost():
+    """A pod's containers share one IP address and port space and find each other on
+    localhost (kubernetes.io/docs/concepts/workloads/pods/, "Pod networking"); a port
+    nobody in the pod listens on is still refused."""
+    runner = ScriptRunner(Cluster(seed=1))
+    runner.run_line("sim node add n1")
+    runner.run_line("kubectl apply -f -", TWO_CONTAINERS)
+    runner.run_line("sim advance 30s")
+    for host in ("localhost", "127.0.0.1"):
+        page = runner.run_line(f"kubectl exec two -c side -- wget -qO- http://{host}:80")
+        assert "Welcome to nginx!" in page
+    refused = runner.run_line("kubectl exec two -c side -- wget -qO- http://localhost:81")
+    assert "Connection refused" in refused

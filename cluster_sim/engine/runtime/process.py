@@ -22,6 +22,7 @@ the kubelet reports reason OOMKilled. Kind "exit" carries the exit code of a nor
 
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import apps
@@ -148,6 +149,9 @@ class ContainerProcess:
         self._program = self._main(self._ctx)
         self._pending: tuple[int | None, object] | None = None
         self._pulling = False  # the program is running (a request to itself must not re-enter)
+        # The pod's other containers share its network namespace: localhost reaches their
+        # listeners too. The kubelet sets this to find the pod's process on a port.
+        self.pod_loopback: Callable[[int, ContainerProcess], ContainerProcess | None] | None = None
         self._applied_ms = started_ms
         self._outputs: list[Output] = []
         # Log lines also come back from advance() unless the caller reads them from the log
@@ -486,7 +490,10 @@ class ContainerProcess:
     def _local_http(self, port: int, path: str) -> HttpResponse | None:
         listener = self._listeners.get(port)
         if listener is None or listener.handler is None:
-            return None
+            peer = self.pod_loopback(port, self) if self.pod_loopback is not None else None
+            if peer is None:
+                return None
+            return peer.answer_http(port, path, self._clock, client="127.0.0.1")
         request = HttpRequest(path, "GET", "127.0.0.1", "Wget", f"localhost:{port}", self._clock)
         saved, self._now = self._now, self._clock
         try:
@@ -495,7 +502,9 @@ class ContainerProcess:
             self._now = saved
 
     def _local_tcp(self, port: int) -> bool:
-        return port in self._listeners
+        if port in self._listeners:
+            return True
+        return self.pod_loopback is not None and self.pod_loopback(port, self) is not None
 
 
 def _base_files(info: ImageInfo, hostname: str, pod_ip: str) -> dict[str, str]:
