@@ -1,6 +1,8 @@
 """A numeric question's scenario, run for the learner after an attempt: every command with
 its output, and the number the check shows, which is the question's answer."""
 
+import html
+
 import pytest
 
 from lessons.course_cache import course
@@ -26,7 +28,7 @@ def test_the_scenario_runs_only_after_an_attempt(client):
     assert "Run the scenario and see" in page
     after = client.post(url + "scenario/").content.decode()
     for line in (*question.run, question.check):
-        assert f"$ {line}" in after.replace("&#x27;", "'").replace("&quot;", '"')
+        assert f"$ {line}" in html.unescape(after)
     assert f"shows <strong>{question.answer:g}</strong>" in after
 
 
