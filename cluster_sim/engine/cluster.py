@@ -167,7 +167,8 @@ class Cluster:
         timeline.now_ms = target
 
     def next_event_ms(self) -> int | None:
-        return self.ctx.timeline.next_due_ms()
+        """When something a learner would notice is next due (housekeeping timers skipped)."""
+        return self.ctx.timeline.next_visible_due_ms()
 
     def settle(self) -> None:
         """Let the scheduler and controllers work until nothing is queued (same instant)."""

@@ -52,13 +52,12 @@ def _conditions(hpa):
 
 
 def _rescales(runner):
-    return [
-        e["message"]
-        for e in sorted(
-            runner.cluster.store.list("Event", "default"), key=lambda e: e["firstTimestamp"]
-        )
+    rescales = [
+        e
+        for e in runner.cluster.store.list("Event", "default")
         if e["reason"] == "SuccessfulRescale"
     ]
+    return [e["message"] for e in sorted(rescales, key=lambda e: e["firstTimestamp"])]
 
 
 def test_the_walkthrough_scales_out_under_load_and_back_in_after_the_window(tmp_path):

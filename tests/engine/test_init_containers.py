@@ -73,7 +73,7 @@ def events(runner, name: str, reason: str | None = None) -> list[dict]:
         for e in runner.cluster.store.list("Event", "default")
         if e["involvedObject"]["name"] == name and (reason is None or e["reason"] == reason)
     ]
-    return sorted(found, key=lambda e: (e["firstTimestamp"], e["metadata"]["name"]))
+    return sorted(found, key=lambda e: e["metadata"]["name"])  # creation order
 
 
 def init_pod(name: str, policy: str, init_command: str, app_command: str = "sleep 3600") -> str:

@@ -96,7 +96,14 @@ def test_a_pod_waits_for_its_claim_to_be_bound():
     ]
     runner.run_line("sim advance 5s")
     reasons = [reason for reason, _ in events(runner, "ingest")]
-    assert reasons[:3] == ["FailedScheduling", "Scheduled", "SuccessfulAttachVolume"]
+    # The first failure changed the pod's PodScheduled condition, so its resourceVersion: the
+    # second failure is a new event, not a repeat of the first (events.k8s.io isomorphism).
+    assert reasons[:4] == [
+        "FailedScheduling",
+        "FailedScheduling",
+        "Scheduled",
+        "SuccessfulAttachVolume",
+    ]
 
 
 def test_a_missing_claim_keeps_the_pod_pending():

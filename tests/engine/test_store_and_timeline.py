@@ -83,3 +83,16 @@ def test_timers_fire_in_time_order_and_fifo_within_a_millisecond():
         timer.callback(*timer.args)
     assert fired == ["first", "second", "late"]
     assert timeline.now_ms == 20
+
+
+def test_quiet_timers_fire_in_order_but_the_next_visible_event_skips_them():
+    from cluster_sim.engine.timeline import Timeline
+
+    timeline, fired = Timeline(), []
+    timeline.call_at(300, fired.append, "visible")
+    timeline.call_at(100, fired.append, "quiet", quiet=True)
+    timeline.call_at(200, fired.append, "quiet-too", quiet=True)
+    assert timeline.next_visible_due_ms() == 300 and timeline.next_due_ms() == 100
+    while (timer := timeline.pop_due(1_000)) is not None:
+        timer.callback(*timer.args)
+    assert fired == ["quiet", "quiet-too", "visible"] and timeline.pending() == 0

@@ -91,6 +91,7 @@ SIMULATED_FLAGS = {
     "autoscale": {"min", "max", "cpu-percent", "cpu", "memory", "name", "dry-run", "output"},
     "top node": set(),
     "top pod": {"all-namespaces"},
+    "events": {"all-namespaces", "for", "types", "output", "no-headers"},
 }  # fmt: skip
 SIMULATED_PATHS = {*SIMULATED_FLAGS, "rollout", "set", "top", "create", "create secret"}
 # Flags that change nothing a simulated cluster could show (client-side plumbing).

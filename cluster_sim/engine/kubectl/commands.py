@@ -573,9 +573,8 @@ def describe(cluster, inv: Invocation, read_file=None) -> str:
 
 def _describe_one(cluster, obj: dict) -> str:
     kind, now = obj["kind"], cluster.now_ms
-    events = sorted(
-        cluster.events_for(obj), key=lambda e: (e["firstTimestamp"], e["metadata"]["name"])
-    )
+    # searchEvents lists them in etcd key order, by name: `<object>.<creation time in hex>`
+    events = sorted(cluster.events_for(obj), key=lambda e: e["metadata"]["name"])
     store = cluster.store
     if kind == "Pod":
         return describers.describe_pod(obj, events, now)
@@ -1767,6 +1766,7 @@ def _logging_rank(pod: dict):
 
 
 from .autoscale import autoscale  # noqa: E402  (these use the helpers above)
+from .events_cmd import run_events  # noqa: E402
 from .exec_cmd import run_exec  # noqa: E402
 from .expose import expose  # noqa: E402
 from .set_resources import set_resources  # noqa: E402
@@ -1799,4 +1799,5 @@ VERBS = {
     "autoscale": autoscale,
     "expose": expose,
     "exec": run_exec,
+    "events": run_events,
 }

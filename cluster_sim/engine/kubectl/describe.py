@@ -10,6 +10,7 @@ the Events section, as `--show-events=false` does).
 
 from ..defaults import qos_class
 from ..timefmt import describe_time
+from .go_sort import go_sort
 from .printers import (
     Quantity,
     api_list_order,
@@ -146,9 +147,13 @@ def _events(w, events, now_ms):
         ms = timestamp_ms(event.get("lastTimestamp"))
         return (0, 0) if ms is None else (1, ms)
 
+    # sort.Sort(SortableEvents): by lastTimestamp, unstable; an events.k8s.io event (the
+    # scheduler's) has none, so it sorts first.
+    events = list(events)
+    go_sort(events, lambda a, b: last_seen(a) < last_seen(b))
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
-    for event in sorted(events, key=last_seen):
+    for event in events:
         interval = event_age(event, now_ms)
         source = (event.get("source") or {}).get("component") or event.get("reportingComponent", "")
         message = (event.get("message") or "").strip()

@@ -255,7 +255,8 @@ FIELD_LABELS = {
         },
         "reason": ("reason",),
         "reportingComponent": ("reportingComponent",),
-        "source": ("source", "component"),
+        # pkg/apis/core EventToSelectableFields: source.component, else reportingComponent
+        "source": lambda e: (e.get("source") or {}).get("component") or e.get("reportingComponent"),
         "type": ("type",),
         "metadata.namespace": ("metadata", "namespace"),
         "metadata.name": ("metadata", "name"),
@@ -331,9 +332,12 @@ def field_filter(info, text: str | None, label_text: str | None):
         path = paths.get(field)
         if path is None:
             return ""
-        value = obj
-        for part in path:
-            value = value.get(part) if isinstance(value, dict) else None
+        if callable(path):
+            value = path(obj)
+        else:
+            value = obj
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else None
         if value is None:
             return _DEFAULT_FIELD_VALUES.get(field, "")
         if isinstance(value, bool):

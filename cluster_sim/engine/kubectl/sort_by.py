@@ -2,7 +2,7 @@
 does it: the path is relaxed to `{.a.b}` (get.go's RelaxedJSONPathExpression), numbers
 compare as numbers and strings in natural order ("pod-2" before "pod-10"; timestamps in
 RFC 3339 sort by time), an object without the field sorts first, and a field no object has
-is an error.
+is an error (a field present with a null value counts as found).
 
 The JSONPath subset is what --sort-by is used with: dotted fields and list indexes
 (`.status.containerStatuses[0].restartCount`, `.metadata.labels['app']`).
@@ -40,17 +40,22 @@ def _steps(path: str) -> list:
     return steps
 
 
+_MISSING = object()
+
+
 def _value(obj, steps):
-    """The field's value, or None when the object does not have it."""
+    """The field's value (None for a JSON null), or _MISSING when the object lacks it."""
     for step in steps:
+        if obj is None:
+            return _MISSING  # the jsonpath walk stops at a null (template.Indirect)
         if isinstance(step, int):
             if not isinstance(obj, list) or step >= len(obj):
-                return None
+                return _MISSING
             obj = obj[step]
         elif isinstance(obj, dict) and step in obj:
             obj = obj[step]
         else:
-            return None
+            return _MISSING
     return obj
 
 
@@ -62,8 +67,10 @@ def _natural_key(text: str) -> tuple:
 
 
 def _key(value) -> tuple:
-    if value is None:
-        return (0,)  # sorter.go: an object without the field is less than any with it
+    # sorter.go: an object without the field, or with a null there (a core/v1 view of an
+    # events.k8s.io Event has `lastTimestamp: null`), is less than any with a value
+    if value is None or value is _MISSING:
+        return (0,)
     if isinstance(value, bool):
         return (1, int(value))
     if isinstance(value, int | float):
@@ -78,7 +85,7 @@ def sort_objects(objects: list[dict], expression: str) -> list[dict]:
     path = relaxed_path(expression)
     steps = _steps(path)
     values = [_value(obj, steps) for obj in objects]
-    if objects and all(value is None for value in values):
+    if objects and all(value is _MISSING for value in values):
         raise UsageError(
             f'error: couldn\'t find any field with path "{path}" in the list of objects'
         )

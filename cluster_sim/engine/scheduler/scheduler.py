@@ -8,7 +8,7 @@ burst of changes (a Job's pods finishing one after another) retries each waiting
 most once per back-off, not once per change.
 """
 
-from ..events import NORMAL, WARNING
+from ..events import NORMAL, WARNING, object_reference
 from ..podutil import set_condition
 from . import batch, plugins
 from .cache import TERMINAL_PHASES, SchedulerCache
@@ -17,6 +17,13 @@ from .record import FULL_DETAIL_NODE_LIMIT, TOP_SCORED_KEPT, SchedulingRecord
 from .volume_binding import VolumeBinding, VolumeRestrictions, has_claims
 
 SCHEDULER_NAME = "default-scheduler"
+# kube-scheduler runs on the control-plane machine (not a node in this simulation); its
+# events.k8s.io recorder reports as `<scheduler name>-<os.Hostname()>`
+# (tools/events NewRecorder: reportingInstance = reportingController + "-" + hostname).
+CONTROL_PLANE_HOST = "control-plane"
+REPORTING_INSTANCE = f"{SCHEDULER_NAME}-{CONTROL_PLANE_HOST}"
+# validation.NoteLengthLimit: truncateMessage cuts a FailedScheduling note to this many bytes.
+NOTE_LENGTH_LIMIT = 1024
 # --pod-initial-backoff-seconds and --pod-max-backoff-seconds (KubeSchedulerConfiguration)
 POD_INITIAL_BACKOFF_MS = 1_000
 POD_MAX_BACKOFF_MS = 10_000
@@ -357,10 +364,13 @@ class Scheduler:
         record.chosen_node = info.name
         namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
         record.message = f"Successfully assigned {namespace}/{name} to {info.name}"
+        # finishBinding's event is about the assumed pod: the version the scheduler had
+        # queued, before the binding changed it.
+        regarding = object_reference(pod)
         pod["spec"]["nodeName"] = info.name
         set_condition(pod, "PodScheduled", "True", self.ctx.timeline.now_ms)
         self.ctx.api.touch(pod)
-        self.ctx.events.record(pod, NORMAL, "Scheduled", record.message, component=SCHEDULER_NAME)
+        self._event(regarding, NORMAL, "Scheduled", "Binding", record.message)
 
     def _fail(self, pod: dict, record: SchedulingRecord) -> None:
         record.message = failure_message(record)
@@ -377,12 +387,34 @@ class Scheduler:
             ),
             None,
         )
+        # handleSchedulingFailure records the event about the queued pod, then updates its
+        # condition (only when it says something new, which changes its resourceVersion: a
+        # later failure's event is then not a repeat of this one).
+        regarding = object_reference(pod)
         set_condition(pod, "PodScheduled", "False", now, "Unschedulable", record.message)
         if before != ("False", "Unschedulable", record.message):
-            self.ctx.api.touch(pod)  # updatePod: only when the condition says something new
-        self.ctx.events.record(
-            pod, WARNING, "FailedScheduling", record.message, component=SCHEDULER_NAME
+            self.ctx.api.touch(pod)
+        note = truncate_message(record.message)
+        self._event(regarding, WARNING, "FailedScheduling", "Scheduling", note)
+
+    def _event(self, regarding: dict, event_type: str, reason: str, action: str, note: str):
+        self.ctx.events.eventf(
+            regarding,
+            event_type,
+            reason,
+            action,
+            note,
+            controller=SCHEDULER_NAME,
+            instance=REPORTING_INSTANCE,
         )
+
+
+def truncate_message(message: str) -> str:
+    """schedule_one.go truncateMessage: a note longer than NoteLengthLimit bytes ends " ..."."""
+    if len(message.encode()) <= NOTE_LENGTH_LIMIT:
+        return message
+    suffix = " ..."
+    return message.encode()[: NOTE_LENGTH_LIMIT - len(suffix)].decode(errors="ignore") + suffix
 
 
 def failure_message(record: SchedulingRecord) -> str:
