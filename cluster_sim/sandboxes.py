@@ -69,9 +69,13 @@ def find_lesson_sandbox(owner_session: str, lesson: str) -> Sandbox | None:
     return Sandbox.objects.filter(owner_session=owner_session, lesson=lesson).first()
 
 
-def lesson_sandbox(owner_session: str, lesson: str, preset: str, profile: str, setup) -> Sandbox:
+def lesson_sandbox(
+    owner_session: str, lesson: str, preset: str, profile: str, setup, paused: bool = False
+) -> Sandbox:
     """The visitor's embedded cluster for a lesson, made on first visit: the preset plus the
-    lesson's setup lines (part of how the cluster is built, so a reset keeps them)."""
+    lesson's setup lines (part of how the cluster is built, so a reset keeps them). A
+    lesson's cluster starts `paused`: its steps move the clock (`sim advance`), so what the
+    learner sees matches the text however long they read."""
     with transaction.atomic():
         record = Sandbox.objects.filter(owner_session=owner_session, lesson=lesson).first()
         if record is not None:
@@ -83,6 +87,7 @@ def lesson_sandbox(owner_session: str, lesson: str, preset: str, profile: str, s
             initial_profile=profile,
             setup=list(setup),
             seed=secrets.randbits(SEED_BITS),
+            paused=paused,
         )
         return record
 

@@ -6,9 +6,10 @@ from cluster_sim import sandboxes
 from cluster_sim.views import creation_allowed
 
 
-async def own_cluster(request, name: str, spec):
+async def own_cluster(request, name: str, spec, paused: bool = False):
     """The visitor's sandbox `name` (a lesson or a task), made from `spec` on first visit;
-    None when this address has made too many sandboxes lately."""
+    None when this address has made too many sandboxes lately. A lesson's starts `paused`
+    (see sandboxes.lesson_sandbox); a task's runs, so what the learner does plays out."""
     if request.session.session_key is None:
         await request.session.asave()
     key = request.session.session_key
@@ -17,6 +18,6 @@ async def own_cluster(request, name: str, spec):
         if not await database_sync_to_async(creation_allowed)(request, "lesson"):
             return None
         record = await database_sync_to_async(sandboxes.lesson_sandbox)(
-            key, name, spec.preset, spec.profile, spec.setup
+            key, name, spec.preset, spec.profile, spec.setup, paused
         )
     return record

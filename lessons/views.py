@@ -70,7 +70,7 @@ def course_map(request):
 @require_GET
 async def lesson_page(request, slug: str):
     lesson = _lesson_or_404(slug)
-    record = await own_cluster(request, slug, lesson.cluster)
+    record = await own_cluster(request, slug, lesson.cluster, paused=True)
     if record is None:
         return too_many(request)
     key = await alearner_key(request)

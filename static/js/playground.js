@@ -74,9 +74,74 @@
     syncControls();
     trimEvents();
     filterEvents();
-    if (message.includes('id="editor-result"')) showDiagnostics();
-    if (message.includes("console-entry")) scrollConsole();
+    if (message.includes('id="editor-result"')) {
+      showDiagnostics();
+      showApplyResult();
+    }
+    if (message.includes("console-entry")) {
+      copyStepAnswers();
+      scrollConsole();
+    }
     refreshVisiblePanels();
+  }
+
+  // --- a lesson step's own output ------------------------------------------------------------
+  // A step's answers also appear under the step, where the learner clicked: on a phone the
+  // cluster and its console are far below the text, on a desktop the console may be out of
+  // view. Each console answer goes to the oldest step still waiting for that command.
+  const waiting = []; // {line, out}, in the order sent
+  let waitingApply = null;
+
+  function stepOutput(step) {
+    let out = step.querySelector(".step-output");
+    if (!out) {
+      out = document.createElement("div");
+      out.className = "step-output";
+      out.tabIndex = 0;
+      out.setAttribute("role", "region");
+      out.setAttribute("aria-label", "What this step printed");
+      out.setAttribute("aria-live", "polite");
+      step.appendChild(out);
+    }
+    out.innerHTML = '<p class="hint">Running…</p>';
+    return out;
+  }
+
+  function runStep(step, lines) {
+    const out = stepOutput(step);
+    lines.forEach((line) => {
+      waiting.push({ line: line.trim(), out: out });
+      runCommand(line);
+    });
+  }
+
+  function copyStepAnswers() {
+    document.querySelectorAll("#console-output .console-entry:not([data-seen])").forEach((entry) => {
+      entry.dataset.seen = "1";
+      const command = entry.querySelector(".console-cmd");
+      const line = command ? command.textContent.replace(/^\$ /, "").trim() : "";
+      const index = waiting.findIndex((w) => w.line === line);
+      if (index < 0) return;
+      const out = waiting[index].out;
+      waiting.splice(index, 1);
+      const hint = out.querySelector(".hint");
+      if (hint) hint.remove();
+      out.appendChild(entry.cloneNode(true));
+    });
+  }
+
+  function showApplyResult() {
+    if (!waitingApply) return;
+    const out = waitingApply;
+    waitingApply = null;
+    const result = $("editor-result");
+    const entry = document.createElement("div");
+    entry.className = "console-entry" + (result.classList.contains("failed") ? " failed" : "");
+    entry.innerHTML = '<pre class="console-cmd">$ kubectl apply -f -</pre>';
+    const printed = result.querySelector(".console-out");
+    if (printed) entry.appendChild(printed.cloneNode(true));
+    out.innerHTML = "";
+    out.appendChild(entry);
   }
 
   // --- time controls -------------------------------------------------------------------------
@@ -108,12 +173,13 @@
     }
     if (target.dataset.commands) {
       // a lesson's "try it": its lines run in order (the socket keeps them in order)
-      JSON.parse(target.dataset.commands).forEach(runCommand);
+      runStep(target.closest("[data-step]") || target.parentElement, JSON.parse(target.dataset.commands));
       reportStep(target);
       showTab("tab-console");
       return;
     }
     if (target.dataset.apply) {
+      waitingApply = stepOutput(target.closest("[data-step]") || target.parentElement);
       send({ action: "apply", yaml: target.dataset.apply });
       reportStep(target);
       showTab("tab-editor");
@@ -190,7 +256,7 @@
     const block = button.closest("[data-predict]");
     if (button.hasAttribute("data-committed")) {
       // predicted on an earlier visit: the answer is shown; run the commands again
-      JSON.parse(button.dataset.commands).forEach(runCommand);
+      runStep(block, JSON.parse(button.dataset.commands));
       showTab("tab-console");
       return;
     }
@@ -222,7 +288,7 @@
         answer.focus();
         button.setAttribute("data-committed", "");
         button.textContent = "Run it again";
-        JSON.parse(button.dataset.commands).forEach(runCommand);
+        runStep(block, JSON.parse(button.dataset.commands));
         showTab("tab-console"); // where the commands' answers appear
       })
       .catch((error) => {

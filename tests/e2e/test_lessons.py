@@ -15,10 +15,20 @@ LESSON = "/learn/06-pods-replicasets-deployments/"
 def test_a_lesson_step_changes_the_embedded_cluster_and_a_prediction_comes_first(open_page):
     page = wait_until_live(open_page(LESSON))
     expect(page.get_by_role("heading", level=1)).to_have_text("Pods, ReplicaSets and Deployments")
-    page.locator("[data-apply]").first.click()
+    expect(page.locator("#sim-clock")).to_contain_text("paused")  # the steps move time
+    apply = page.locator("[data-apply]").first
+    apply.click()
     expect(page.locator("#editor-status")).to_have_text("Applied.")
+    step = page.locator("[data-step]", has=apply)
+    # the answer shows under the step too, where the learner clicked
+    expect(step.locator(".step-output")).to_contain_text("deployment.apps/nginx-deployment created")
+    page.locator("#play-pause").click()
     page.locator('button.speed[data-speed="20"]').click()
     expect(pod_chips(page, "nginx-deployment").filter(has_text="Running")).to_have_count(3)
+    try_step = page.locator(".try", has=page.locator("[data-commands]")).first
+    try_step.locator("[data-commands]").click()
+    first_line = try_step.locator("code").inner_text().splitlines()[0]
+    expect(try_step.locator(".step-output .console-cmd").first).to_have_text(f"$ {first_line}")
 
     predict = page.locator("[data-predict]").first
     commit = predict.locator("[data-predict-commit]")

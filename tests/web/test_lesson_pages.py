@@ -26,7 +26,9 @@ def test_a_lesson_embeds_its_own_cluster_built_from_its_setup(client):
     record = Sandbox.objects.get(lesson=lesson.slug)
     assert f'ws-connect="/ws/playground/{record.id}/"' in page
     assert record.preset == lesson.cluster.preset and record.setup == list(lesson.cluster.setup)
+    assert record.paused  # the steps move the clock: the text matches however long one reads
     live = async_to_sync(hub.live)(record.id)
+    assert live.paused and 'data-paused="true"' in page
     assert client.get(f"/learn/{lesson.slug}/").status_code == 200
     assert Sandbox.objects.filter(lesson=lesson.slug).count() == 1
     assert live.cluster.profile.name == lesson.cluster.profile
