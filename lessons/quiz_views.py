@@ -1,5 +1,7 @@
 """The quiz: a question posted, graded on the server, kept, and shown again with its feedback,
-explanation, hints earned so far and, after an attempt, the solution on request."""
+hints earned so far and, after an attempt, the solution on request. Every answer gets the
+explanation, but after a wrong try it stays folded ("gives the answer away"): shown open,
+it would hand over the answer and the retry would teach nothing."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -31,6 +33,7 @@ def question_state(learner: str | None, lesson_slug: str, question) -> dict:
         "solved": solved,
         "hints": grading.hints_revealed(data, failed),
         "explanation": question.explanation if attempts else "",
+        "explanation_open": solved,
     }
 
 
@@ -38,6 +41,8 @@ def add_solution(state: dict, question) -> None:
     """The solution into a question's state, or why not yet (no attempt so far)."""
     solution = grading.solution_for(as_grading_dict(question), state["attempts"])
     state.update(solution=solution or "", solution_refused=solution is None)
+    if solution is not None:
+        state.update(explanation=question.explanation, explanation_open=True)
 
 
 def _question(slug: str, question_id: str):

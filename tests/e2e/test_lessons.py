@@ -89,10 +89,12 @@ def test_a_quiz_question_wrong_then_right_and_still_answered_after_a_reload(open
     expect(block.locator(".q-feedback")).to_contain_text("Not quite.")
     expect(block.locator(f'input[value="{wrong.id}"]')).to_be_checked()  # the answer stays shown
     expect(block.locator(".q-result")).to_be_focused()  # focus goes to the feedback
-    expect(block.locator(".q-explanation")).to_be_visible()
+    expect(block.locator(".q-explanation")).to_have_count(0)  # folded: it gives the answer away
+    expect(block.locator(".q-explanation-folded")).not_to_have_attribute("open", "")
     block.locator(f'input[value="{right.id}"]').check()
     block.get_by_role("button", name="Try again").click()
     expect(page.locator(f"#q-{question.id} .q-feedback")).to_contain_text("Right.")
+    expect(page.locator(f"#q-{question.id} .q-explanation")).to_be_visible()
     assert_no_serious_violations(page)
     page.reload()
     wait_until_live(page)
@@ -107,7 +109,7 @@ def test_a_hands_on_task_is_checked_from_its_page(open_page):
     page = wait_until_live(open_page(f"/learn/{lesson.slug}/task/{task.id}/"))
     page.get_by_role("button", name="Check my cluster").click()
     expect(page.locator("#task-result .q-feedback")).to_contain_text("Not yet.", timeout=20_000)
-    expect(page.locator("#task-result .q-explanation")).to_be_visible()
+    expect(page.locator("#task-result .q-explanation-folded")).to_be_visible()  # folded
     assert_no_serious_violations(page)
     page.screenshot(path=ARTIFACTS / "screenshots" / "task-desktop.png", full_page=True)
 
