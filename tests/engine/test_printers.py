@@ -912,3 +912,23 @@ def test_list_wrapper_and_names():
     )
     assert to_name([pod, deployment]) == "pod/web-1\ndeployment.apps/web\n"
     assert to_name([deployment], "deployment.apps") == "deployment.apps/web\n"
+
+
+def test_a_job_whose_success_criteria_are_met_says_so_until_complete():
+    """v1.34's printJob: SuccessCriteriaMet while the Job's pods finish terminating, then
+    Complete (kubernetes/kubernetes#132832)."""
+    from cluster_sim.engine.kubectl.printers import _job_cells
+
+    def job(*conditions):
+        return {
+            "metadata": {"name": "work"},
+            "spec": {"completions": 2},
+            "status": {
+                "succeeded": 2,
+                "conditions": [{"type": kind, "status": "True"} for kind in conditions],
+            },
+        }
+
+    assert _job_cells(job("SuccessCriteriaMet"), 0)[1] == "SuccessCriteriaMet"
+    assert _job_cells(job("SuccessCriteriaMet", "Complete"), 0)[1] == "Complete"
+    assert _job_cells(job(), 0)[1] == "Running"

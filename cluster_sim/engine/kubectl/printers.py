@@ -386,6 +386,9 @@ def _job_cells(job: dict, now_ms: int) -> list[str]:
         state = "Suspended"
     elif _job_condition(job, "FailureTarget"):
         state = "FailureTarget"
+    elif _job_condition(job, "SuccessCriteriaMet"):
+        # v1.34's printJob (kubernetes#132832): met, waiting for its pods to terminate
+        state = "SuccessCriteriaMet"
     else:
         state = "Running"
     return [
