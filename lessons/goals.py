@@ -328,7 +328,9 @@ def deployment_available(
     ]
     if image is not None:
         details += [f"images: {', '.join(now['images'])} (want {image})"]
-        details += [f"rollout finished: {now['rolled out']}"]
+        # "rolled out" alone read as success beside 0 ready replicas: say what it means
+        replaced = "yes" if now["rolled out"] else "not yet"
+        details += [f"every replica created from the current template: {replaced}"]
     return GoalResult(
         False, f'Deployment "{name}" is not available as asked after {wait_seconds}s.', details
     )

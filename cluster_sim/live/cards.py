@@ -142,8 +142,9 @@ def node_card(cluster, node: dict) -> dict:
         "state_class": {"Ready": "ready", "NotReady": "notready"}.get(ready, "unknown"),
         "powered": cluster.node_powered(name),
         "cordoned": bool(spec.get("unschedulable")),
+        # (key=value, effect): drawn with a line-break opportunity before ":Effect"
         "taints": [
-            f"{t.get('key')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect')}"
+            (f"{t.get('key')}{'=' + t['value'] if t.get('value') else ''}", t.get("effect"))
             for t in spec.get("taints") or ()
         ],
         "roles": roles,
