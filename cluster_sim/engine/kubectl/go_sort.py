@@ -5,6 +5,7 @@ events in the same second) come out in an order that depends on the algorithm. T
 as kubectl does, this is a line-by-line port of src/sort/zsortinterface.go (pdqsort,
 insertionSort, heapSort, partition, partitionEqual, partialInsertionSort, breakPatterns,
 choosePivot) and sort.go's xorshift, working on a Python list with a `less(a, b)` function.
+Copyright 2009 The Go Authors; BSD-style license, kept beside this file (go_sort.LICENSE).
 """
 
 from collections.abc import Callable
