@@ -36,12 +36,20 @@ def _next_url(request) -> str:
 
 
 def _sign_in(request, user) -> None:
-    anonymous = request.session.session_key or ""
-    login(request, user)  # renews the session key
+    """Sign `user` in. What this browser did comes along only if it was nobody's (or this
+    user's) already: signing in over another account parks that account's clusters for it,
+    as signing out would, and its progress stays its own."""
+    previous = request.user if request.user.is_authenticated else None
+    session = request.session.session_key or ""
+    if previous is not None and previous.pk != user.pk:
+        park_sandboxes(session, account_key(previous.pk))
+        session = ""
+    login(request, user)  # renews the session key (flushes it when the user changes)
     request.session.save()
     account = account_key(user.pk)
-    carry_progress(anonymous, account)
-    carry_sandboxes(anonymous, request.session.session_key, account)
+    if previous is None:
+        carry_progress(session, account)
+    carry_sandboxes(session, request.session.session_key, account)
 
 
 HEADINGS = {"accounts/sign_up.html": "Create an account", "accounts/sign_in.html": "Sign in"}

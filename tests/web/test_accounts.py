@@ -181,3 +181,18 @@ def test_sign_out_is_a_post_and_the_forms_render(client):
     assert "Create an account" in client.get("/accounts/sign-up/").content.decode()
     page = client.get("/accounts/sign-in/?next=/learn/").content.decode()
     assert 'name="next" value="/learn/"' in page and "An account is optional" in page
+
+
+def test_signing_in_over_another_account_takes_nothing_of_it(client):
+    """A shared computer: ada is signed in, grace signs in without signing out first."""
+    lesson = a_lesson()
+    sign_up(client, "ada")
+    sandbox_id = do_some_work(client, lesson)
+    sign_up(Client(), "grace")
+    client.post("/accounts/sign-in/", {"username": "grace", "password": PASSWORD})
+    ada, grace = (account_key(User.objects.get(username=n).pk) for n in ("ada", "grace"))
+    parked = Sandbox.objects.get(id=sandbox_id)
+    assert parked.owner_session == "" and parked.parked_for == ada  # waiting for ada
+    assert LessonProgress.objects.filter(learner=grace).count() == 0
+    assert LessonProgress.objects.filter(learner=ada).count() == 1
+    assert "in progress" not in client.get("/learn/").content.decode()
