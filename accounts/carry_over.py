@@ -55,9 +55,14 @@ def carry_sandboxes(old_session: str, new_session: str, account: str) -> None:
         .exclude(lesson="")
         .values_list("lesson", flat=True)
     )
-    Sandbox.objects.filter(parked_for=account).exclude(lesson__in=here).update(
-        owner_session=new_session, parked_for=""
-    )
+    back = []
+    for sandbox in Sandbox.objects.filter(parked_for=account).order_by("-updated_at"):
+        if sandbox.lesson:
+            if sandbox.lesson in here:
+                continue  # one cluster per lesson: the newest parked one comes back
+            here.add(sandbox.lesson)
+        back.append(sandbox.id)
+    Sandbox.objects.filter(id__in=back).update(owner_session=new_session, parked_for="")
 
 
 def park_sandboxes(session: str, account: str) -> None:

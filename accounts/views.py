@@ -14,17 +14,33 @@ from lessons.learner import account_key
 from .carry_over import carry_progress, carry_sandboxes, park_sandboxes
 from .forms import SignInForm, SignUpForm
 
-ATTEMPT_WINDOW = 10 * 60  # seconds; settings.CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS per window
+WINDOW = 10 * 60  # seconds, for both limits below
+TOO_MANY = "Too many attempts from your address: try again in a few minutes."
 
 
-def _attempt_allowed(request) -> bool:
-    """Password guessing and mass sign-ups are bounded per address."""
-    key = f"account-attempts:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, ATTEMPT_WINDOW)
+def _count(kind: str, request) -> int:
+    """How many `kind` events this address had in the current window."""
+    return cache.get(f"account-{kind}:{request.META.get('REMOTE_ADDR', '')}", 0)
+
+
+def _counted(kind: str, request) -> None:
+    key = f"account-{kind}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, WINDOW)
     try:
-        return cache.incr(key) <= settings.CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS
+        cache.incr(key)
     except ValueError:  # expired between add and incr
+        cache.add(key, 1, WINDOW)
+
+
+def _refused(request, template: str) -> bool:
+    """Password guessing is bounded by failed attempts per address, and mass sign-ups by
+    accounts made per address. Successful sign-ins do not count: a class behind one
+    address signs in freely (settings: CLUSTERLAB_ACCOUNT_FAILURES_PER_ADDRESS,
+    CLUSTERLAB_SIGNUPS_PER_ADDRESS)."""
+    if _count("failures", request) >= settings.CLUSTERLAB_ACCOUNT_FAILURES_PER_ADDRESS:
         return True
+    signing_up = template == "accounts/sign_up.html"
+    return signing_up and _count("signups", request) >= settings.CLUSTERLAB_SIGNUPS_PER_ADDRESS
 
 
 def _next_url(request) -> str:
@@ -65,12 +81,16 @@ def _account_form(request, template: str, blank, bound, user_of):
     if request.method == "GET":
         return _form_page(request, template, blank())
     form = bound()
-    if not _attempt_allowed(request):
-        form.add_error(None, "Too many attempts from your address: try again in a few minutes.")
+    if _refused(request, template):
+        form.add_error(None, TOO_MANY)
         return _form_page(request, template, form, status=429)
     if not form.is_valid():
+        _counted("failures", request)
         return _form_page(request, template, form, status=400)
-    _sign_in(request, user_of(form))
+    user = user_of(form)
+    if template == "accounts/sign_up.html":
+        _counted("signups", request)
+    _sign_in(request, user)
     return redirect(_next_url(request))
 
 
@@ -98,8 +118,10 @@ def sign_in(request):
 
 @require_POST
 def sign_out(request):
-    """The account keeps its progress and clusters; this browser starts as a new visitor."""
+    """The account keeps its progress and clusters; this browser starts as a new visitor.
+    A stale button (signed out already, in another tab) changes nothing: logging out an
+    anonymous visitor would throw away their session and its work."""
     if request.user.is_authenticated:
         park_sandboxes(request.session.session_key or "", account_key(request.user.pk))
-    logout(request)
+        logout(request)
     return redirect("/learn/")

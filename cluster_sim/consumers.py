@@ -49,6 +49,7 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NOT_YOURS)
             return
+        self.sandbox_id = sandbox_id
         self.live = await hub.live(sandbox_id)
         self.bucket = TokenBucket()
         await self.accept()
@@ -89,6 +90,15 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         if handler is None:
             await self._notice(f"Unknown action {message['action'][:40]!r}.")
             return
+        # Ownership can end while the socket is open (sign-out parks the sandbox, the
+        # session expires): checked again before each action, not only at connect.
+        session_key = self.scope.get("session_key")
+        if (
+            await database_sync_to_async(sandboxes.socket_sandbox)(self.sandbox_id, session_key)
+            is None
+        ):
+            await self.close(code=CLOSE_NOT_YOURS)
+            return
         try:
             await handler(message)
         except CommandRejected as error:
@@ -99,15 +109,18 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
 
     async def do_run(self, message):
         line = message.get("line")
+        # the page's own tag for this command, echoed so a lesson step finds its answer
+        ref = str(message.get("ref", ""))[:40]
         if isinstance(line, str) and line.strip() == "help":
-            await self._console("help", HELP_TEXT, None)
+            await self._console("help", HELP_TEXT, None, ref=ref)
             return
         try:
             result = await actions.run_command(self.live, line)
         except CommandRejected as error:
-            await self._console(line if isinstance(line, str) else "", str(error), None, True)
+            line = line if isinstance(line, str) else ""
+            await self._console(line, str(error), None, True, ref=ref)
             return
-        await self._console(result.line, result.output, result.seq)
+        await self._console(result.line, result.output, result.seq, ref=ref)
 
     async def do_apply(self, message):
         text = message.get("yaml")
@@ -152,10 +165,10 @@ class PlaygroundConsumer(AsyncWebsocketConsumer):
         await self._notice("The cluster is back to its preset at 0s.")
 
     # --- messages out (to this socket only) -----------------------------------------------------
-    async def _console(self, line: str, output: str, seq, failed: bool = False):
+    async def _console(self, line: str, output: str, seq, failed: bool = False, ref: str = ""):
         html = render_to_string(
             "playground/partials/console_entry.html",
-            {"line": line, "output": output, "seq": seq, "failed": failed},
+            {"line": line, "output": output, "seq": seq, "failed": failed, "ref": ref},
         )
         await self.deliver(html)
 

@@ -4,11 +4,13 @@ A visitor reaches only sandboxes their session owns; any other id is a 404, the 
 answer as for an id that does not exist.
 """
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from . import actions, sandboxes
@@ -161,7 +163,11 @@ async def charts_view(request, sandbox_id: str):
     _, live = await _owned_live(request, sandbox_id)
     found = await actions.read(live, charts, live.cluster.traffic.history)
     context = {"charts": found, "example": "\n".join(EXAMPLE)}
-    return render(request, "playground/partials/charts.html", context)
+    # drawn off the event loop: a long history is many SVG paths, and sockets wait meanwhile
+    html = await sync_to_async(render_to_string, thread_sensitive=False)(
+        "playground/partials/charts.html", context, request
+    )
+    return HttpResponse(html)
 
 
 @require_GET

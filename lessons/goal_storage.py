@@ -30,15 +30,22 @@ def _ready_pods(cluster, namespace: str, deployment: dict) -> list[dict]:
     ]
 
 
-def _claim_at(pod: dict, path: str) -> str | None:
-    """The PersistentVolumeClaim mounted at `path` in one of the pod's containers, if any."""
+def _claim_at(pod: dict, path: str) -> tuple[str, str] | None:
+    """(claim, container) when a container of the pod has `path` on a PersistentVolumeClaim:
+    mounted there or at a directory above it (the deepest such mount decides)."""
     volumes = {v["name"]: v for v in pod["spec"].get("volumes") or ()}
+    target = path.rstrip("/") + "/"
+    best = None  # (depth, claim or None, container)
     for container in pod["spec"].get("containers") or ():
         for mount in container.get("volumeMounts") or ():
-            if mount.get("mountPath", "").rstrip("/") == path.rstrip("/"):
+            mounted = mount.get("mountPath", "").rstrip("/") + "/"
+            if target.startswith(mounted) and (best is None or len(mounted) > best[0]):
                 volume = volumes.get(mount.get("name"), {})
-                return (volume.get("persistentVolumeClaim") or {}).get("claimName")
-    return None
+                claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+                best = (len(mounted), claim, container["name"])
+    if best is None or best[1] is None:
+        return None
+    return best[1], best[2]
 
 
 def data_survives_pod_replacement(
@@ -71,17 +78,22 @@ def data_survives_pod_replacement(
         return GoalResult(False, f'Deployment "{deployment}" has no ready pod to write to.')
     pod = ready()[0]
     name = pod["metadata"]["name"]
-    claim = _claim_at(pod, path)
-    if claim is None:
+    found = _claim_at(pod, path)
+    if found is None:
         return GoalResult(
             False,
             f"Nothing in pod {name} mounts a PersistentVolumeClaim at {path}: "
             "files there live and die with the pod (or stay behind on one node).",
         )
+    claim, container = found
     target = f"{path.rstrip('/')}/{MARKER_FILE}"
+    # -c: with a sidecar, kubectl would print its "Defaulted container" line
+    exec_in = f"kubectl exec {{pod}} -n {namespace} -c {container} -- "
     wrote = run_as_learner(
         cluster,
-        f"kubectl exec {name} -n {namespace} -- sh -c " + shlex.quote(f"echo {MARKER} > {target}"),
+        exec_in.format(pod=name)
+        + "sh -c "
+        + shlex.quote(f"mkdir -p {path} && echo {MARKER} > {target}"),
     )
     if wrote.strip():
         return GoalResult(False, f"Writing {target} in pod {name} failed: {wrote.strip()}")
@@ -101,7 +113,7 @@ def data_survives_pod_replacement(
             f"within {wait_seconds} s.",
         )
     new = replaced()[0]["metadata"]["name"]
-    read = run_as_learner(cluster, f"kubectl exec {new} -n {namespace} -- cat {target}").strip()
+    read = run_as_learner(cluster, exec_in.format(pod=new) + f"cat {target}").strip()
     if read != MARKER:
         return GoalResult(
             False,

@@ -48,5 +48,12 @@ class Prediction(models.Model):
     guess = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [  # the first prediction is the one kept (two tabs cannot make two)
+            models.UniqueConstraint(
+                fields=["learner", "lesson", "block"], name="one_prediction_per_block"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.lesson}/{self.block}: {self.guess}"

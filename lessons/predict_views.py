@@ -1,6 +1,7 @@
 """A "predict, then run" block's answer: the server keeps the learner's first prediction and
 only then sends the answer, so the answer is not in the page before the learner commits."""
 
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -33,13 +34,22 @@ def guess_text(block: PredictBlock, guess: str) -> str | None:
     return f"{number:g}"
 
 
+def _matches(block: PredictBlock, guess: str) -> bool:
+    if not isinstance(block.answer, NumericAnswer):
+        return guess == answer_text(block)
+    try:  # numerically: a guess kept as typed ("2.0") before guesses were normalised
+        return float(guess) == block.answer.value
+    except ValueError:
+        return False
+
+
 def answer_state(block: PredictBlock, guess: str) -> dict:
     """What the answer fragment shows: the answer, the prediction and whether they agree."""
     return {
         "block": block,
         "answer": answer_text(block),
         "guess": guess,
-        "matched": guess == answer_text(block),
+        "matched": _matches(block, guess),
     }
 
 
@@ -62,7 +72,11 @@ def commit(request, slug: str, block_id: str):
     if guess is None:
         wanted = "one of the choices" if block.choices else "a number"
         return HttpResponse(f"error: a prediction here is {wanted}", status=400)
-    kept, _ = Prediction.objects.get_or_create(
-        learner=learner_key(request), lesson=slug, block=block.id, defaults={"guess": guess}
-    )
+    learner = learner_key(request)
+    try:
+        kept, _ = Prediction.objects.get_or_create(
+            learner=learner, lesson=slug, block=block.id, defaults={"guess": guess}
+        )
+    except IntegrityError:  # two tabs committed at once: the other one's is the first
+        kept = Prediction.objects.get(learner=learner, lesson=slug, block=block.id)
     return render(request, "lessons/partials/predict_answer.html", answer_state(block, kept.guess))

@@ -11,6 +11,7 @@ from cluster_sim.engine.timefmt import exact_duration
 WIDTH, HEIGHT = 560, 180
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28  # margins for the axes' labels
 MAX_TABLE_ROWS = 40
+MAX_CHARTED = 10  # Services, and autoscalers, each: the ones seen most recently
 # What the empty Charts tab suggests trying: an autoscaled Service under a ramp of traffic.
 EXAMPLE = (
     "kubectl create deployment web --image=registry.k8s.io/hpa-example",
@@ -99,11 +100,14 @@ def charts(history) -> list[Chart]:
 
 
 def _names(groups) -> list[tuple[str, str]]:
-    seen = {}
-    for group in groups:
+    """The series to chart: the MAX_CHARTED seen most recently (a visitor who sends traffic
+    to Service after Service must not make the tab draw thousands), in name order."""
+    last_seen: dict[tuple[str, str], int] = {}
+    for index, group in enumerate(groups):
         for point in group:
-            seen[(point.namespace, point.name)] = True
-    return sorted(seen)
+            last_seen[(point.namespace, point.name)] = index
+    recent = sorted(last_seen, key=lambda name: last_seen[name], reverse=True)[:MAX_CHARTED]
+    return sorted(recent)
 
 
 def _find(points, namespace: str, name: str):

@@ -76,8 +76,10 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # per-session cap alone does not bound a crawler). Lessons get more: a class behind one
 # address (NAT) opens the same lesson at once.
 CLUSTERLAB_CREATIONS_PER_ADDRESS = {"playground": 30, "lesson": 400}
-# Sign-ins and sign-ups per address per 10 minutes (accounts.views): bounds password guessing.
-CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS = 30
+# Per address per 10 minutes (accounts.views): failed sign-ins and sign-ups (password
+# guessing), and accounts made (a class behind one NAT makes one each).
+CLUSTERLAB_ACCOUNT_FAILURES_PER_ADDRESS = 30
+CLUSTERLAB_SIGNUPS_PER_ADDRESS = 400
 LOGIN_URL = "/accounts/sign-in/"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,8 +18,18 @@
     else pending.push(text);
   }
 
-  function runCommand(line) {
-    send({ action: "run", line: line });
+  // The CSRF token as of now: signing in or out in another tab rotates it, so the one the
+  // page was rendered with may be stale. Django's cookie always holds the current one.
+  function csrfToken() {
+    const found = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+    return found ? decodeURIComponent(found.slice("csrftoken=".length)) : root.dataset.csrf;
+  }
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.headers["X-CSRFToken"]) event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  function runCommand(line, ref) {
+    send(ref ? { action: "run", line: line, ref: ref } : { action: "run", line: line });
   }
 
   function setConnection(state, text) {
@@ -88,9 +98,11 @@
   // --- a lesson step's own output ------------------------------------------------------------
   // A step's answers also appear under the step, where the learner clicked: on a phone the
   // cluster and its console are far below the text, on a desktop the console may be out of
-  // view. Each console answer goes to the oldest step still waiting for that command.
-  const waiting = []; // {line, out}, in the order sent
+  // view. Each command a step sends carries a tag the server echoes on its console entry.
+  const waiting = new Map(); // tag -> the step's output element
+  let nextTag = 0;
   let waitingApply = null;
+  const NO_ANSWER_MS = 20000;
 
   function stepOutput(step) {
     let out = step.querySelector(".step-output");
@@ -109,24 +121,36 @@
 
   function runStep(step, lines) {
     const out = stepOutput(step);
-    lines.forEach((line) => {
-      waiting.push({ line: line.trim(), out: out });
-      runCommand(line);
+    const tags = lines.map((line) => {
+      const tag = "s" + nextTag++;
+      waiting.set(tag, out);
+      runCommand(line, tag);
+      return tag;
     });
+    // a command refused before it ran (too many at once, the socket closing) has no entry
+    setTimeout(() => {
+      const unanswered = tags.filter((tag) => waiting.delete(tag));
+      if (!unanswered.length) return;
+      const running = out.querySelector(".hint");
+      if (running) running.remove();
+      const note = document.createElement("p");
+      note.className = "hint";
+      note.textContent = "Some commands got no answer: see the notice by the cluster, then run the step again.";
+      out.appendChild(note);
+    }, NO_ANSWER_MS);
   }
 
   function copyStepAnswers() {
-    document.querySelectorAll("#console-output .console-entry:not([data-seen])").forEach((entry) => {
+    document.querySelectorAll("#console-output .console-entry[data-ref]:not([data-seen])").forEach((entry) => {
       entry.dataset.seen = "1";
-      const command = entry.querySelector(".console-cmd");
-      const line = command ? command.textContent.replace(/^\$ /, "").trim() : "";
-      const index = waiting.findIndex((w) => w.line === line);
-      if (index < 0) return;
-      const out = waiting[index].out;
-      waiting.splice(index, 1);
+      const out = waiting.get(entry.dataset.ref);
+      if (!out) return;
+      waiting.delete(entry.dataset.ref);
       const hint = out.querySelector(".hint");
       if (hint) hint.remove();
-      out.appendChild(entry.cloneNode(true));
+      const copy = entry.cloneNode(true);
+      copy.removeAttribute("data-ref");
+      out.appendChild(copy);
     });
   }
 
@@ -246,7 +270,7 @@
     const body = new URLSearchParams({ step: step.dataset.step });
     fetch(root.dataset.progressUrl, {
       method: "POST",
-      headers: { "X-CSRFToken": root.dataset.csrf },
+      headers: { "X-CSRFToken": csrfToken() },
       body: body,
     });
   }
@@ -276,12 +300,13 @@
     // The server keeps the prediction, then sends the answer: it is not in the page before.
     fetch(block.dataset.predictUrl, {
       method: "POST",
-      headers: { "X-CSRFToken": root.dataset.csrf },
+      headers: { "X-CSRFToken": csrfToken() },
       body: new URLSearchParams({ guess: guess }),
     })
-      .then((response) => response.text().then((text) => ({ ok: response.ok, text: text })))
-      .then(({ ok, text }) => {
-        if (!ok) throw new Error(text.replace(/^error: /, ""));
+      .then((response) => response.text().then((text) => ({ status: response.status, text: text })))
+      .then(({ status, text }) => {
+        if (status === 403) throw new Error("this page is out of date (a sign-in or sign-out in another tab): reload it");
+        if (status >= 400) throw new Error(text.startsWith("error: ") ? text.slice(7) : "the server could not take it");
         block.querySelectorAll("input").forEach((input) => (input.disabled = true));
         const answer = block.querySelector(".predict-answer");
         answer.innerHTML = text;

@@ -72,3 +72,19 @@ def test_deleting_the_deployment_does_not_pass():
 def test_a_deployment_without_a_ready_pod_does_not_pass():
     result = check(notebook(), "kubectl scale deployment notebook --replicas=0\nsim advance 30s\n")
     assert not result.passed and "no ready pod" in result.message
+
+
+SIDECAR = """      - name: log-shipper
+        image: busybox
+        command: [sh, -c, "sleep 36000"]
+"""
+
+
+def test_a_pod_with_a_sidecar_and_a_claim_above_the_path_passes():
+    """kubectl exec without -c would print "Defaulted container" and fail the write."""
+    script = notebook(mount="/srv").replace(
+        "        volumeMounts: [{name: data, mountPath: /srv}]\n",
+        "        volumeMounts: [{name: data, mountPath: /srv}]\n" + SIDECAR,
+    )
+    result = data_survives_pod_replacement(replay(script), deployment="notebook", path="/srv/notes")
+    assert result.passed, result

@@ -45,3 +45,20 @@ def test_a_wrong_password_is_explained_in_an_accessible_form(open_page):
     expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username")
     assert_no_serious_violations(page)
     page.screenshot(path=ARTIFACTS / "screenshots" / "sign-in-phone.png", full_page=True)
+
+
+def test_a_tab_left_open_still_works_after_signing_up_in_another(open_page):
+    """Signing in rotates the CSRF token: the old tab reads the current one from the cookie."""
+    lesson = wait_until_live(open_page(LESSON))
+    other = lesson.context.new_page()
+    other.goto("/accounts/sign-up/")
+    name = f"learner{secrets.randbelow(10**9)}"
+    other.get_by_label("Username").fill(name)
+    other.get_by_label("Password", exact=True).fill("a-long-pass-phrase-42")
+    other.get_by_label("Password confirmation").fill("a-long-pass-phrase-42")
+    other.get_by_role("button", name="Create an account").click()
+    expect(other.locator(".account")).to_contain_text(f"Signed in as {name}")
+    predict = lesson.locator("[data-predict]").first
+    predict.locator(".predict-number").fill("6")
+    predict.locator("[data-predict-commit]").click()
+    expect(predict.locator(".predict-answer")).to_contain_text("You predicted: 6")

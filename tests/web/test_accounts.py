@@ -163,7 +163,7 @@ def test_sign_in_goes_back_only_to_this_site(client):
 
 
 def test_password_guessing_is_bounded_per_address(client, settings):
-    settings.CLUSTERLAB_ACCOUNT_ATTEMPTS_PER_ADDRESS = 3
+    settings.CLUSTERLAB_ACCOUNT_FAILURES_PER_ADDRESS = 3
     from django.core.cache import cache
 
     cache.clear()
@@ -196,3 +196,36 @@ def test_signing_in_over_another_account_takes_nothing_of_it(client):
     assert LessonProgress.objects.filter(learner=grace).count() == 0
     assert LessonProgress.objects.filter(learner=ada).count() == 1
     assert "in progress" not in client.get("/learn/").content.decode()
+
+
+def test_a_class_behind_one_address_signs_in_freely_and_a_stale_sign_out_keeps_work(
+    client, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CLUSTERLAB_ACCOUNT_FAILURES_PER_ADDRESS = 3
+    for n in range(6):  # successes do not count against the failure limit
+        assert sign_up(Client(), f"pupil{n}").status_code == 302
+    # a sign-out button left in another tab, pressed by a visitor who is nobody now
+    lesson = a_lesson()
+    do_some_work(client, lesson)
+    before = client.session.session_key
+    assert client.post("/accounts/sign-out/").status_code == 302
+    assert client.session.session_key == before
+    assert "in progress" in client.get("/learn/").content.decode()
+    cache.clear()
+
+
+def test_parked_clusters_of_one_lesson_come_back_as_one(client):
+    lesson = a_lesson()
+    sign_up(client)
+    first = do_some_work(client, lesson)
+    client.post("/accounts/sign-out/")  # parks the first
+    second = do_some_work(client, lesson)  # a visitor again: a second cluster for the lesson
+    client.post("/accounts/sign-in/", {"username": "ada", "password": PASSWORD})
+    client.post("/accounts/sign-out/")  # both parked now
+    device = Client()
+    device.post("/accounts/sign-in/", {"username": "ada", "password": PASSWORD})
+    mine = Sandbox.objects.filter(owner_session=device.session.session_key, lesson=lesson.slug)
+    assert mine.count() == 1 and mine.get().id in (first, second)

@@ -291,3 +291,24 @@ async def test_reset_goes_back_to_the_preset_and_keeps_the_old_log():
     hub.forget()
     assert (await hub.live(sandbox.id)).cluster.store.get("Pod", "default", "solo") is None
     await socket.disconnect()
+
+
+async def test_a_socket_whose_sandbox_is_parked_or_whose_session_ended_is_closed():
+    """Ownership is checked before each action, not only at connect: a tab left open after
+    sign-out (the sandbox parked for the account) cannot drive the cluster any more."""
+    from cluster_sim.models import Sandbox
+
+    key, sandbox = await async_make_sandbox()
+    socket, _ = await connected(sandbox.id, key)
+    await socket.send_to(text_data=command("kubectl create deployment mine --image=nginx"))
+    await receive_until(socket, "deployment.apps/mine created")
+    await database_sync_to_async(Sandbox.objects.filter(id=sandbox.id).update)(
+        owner_session="", parked_for="user:1"
+    )
+    await socket.send_to(text_data=command("kubectl create deployment intruder --image=nginx"))
+    while True:  # updates may still be on their way; the close comes after them
+        output = await socket.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            break
+    assert output["code"] == 4403
+    assert all("intruder" not in line for _, line, _ in await logged(sandbox.id))

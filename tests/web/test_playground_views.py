@@ -200,3 +200,25 @@ def test_new_sandboxes_per_address_are_bounded(client, settings):
     assert refused.status_code == 429 and b"Too many new sandboxes" in refused.content
     assert Sandbox.objects.count() == 2
     cache.clear()
+
+
+def test_charts_draw_only_the_services_seen_most_recently():
+    """A visitor sending traffic to Service after Service gets a bounded Charts tab."""
+    from cluster_sim.engine.cluster import Cluster
+    from cluster_sim.engine.script import ScriptRunner
+    from cluster_sim.live.charts import MAX_CHARTED, charts
+
+    runner = ScriptRunner(Cluster(seed=1))
+    runner.run_line("sim node add n1")
+    for n in range(MAX_CHARTED + 5):
+        runner.run_line(f"kubectl create deployment s{n:02d} --image=nginx")
+        runner.run_line(f"kubectl expose deployment s{n:02d} --port=80")
+        runner.run_line(f"sim traffic s{n:02d} --rps 1")
+        runner.run_line("sim advance 5s")
+        runner.run_line(f"sim traffic s{n:02d} --rps 0")
+    drawn = charts(runner.cluster.traffic.history)
+    titles = [c.title for c in drawn if c.title.startswith("Load on")]
+    assert len(titles) == MAX_CHARTED
+    assert (
+        titles[-1] == f"Load on service/s{MAX_CHARTED + 4:02d}" and "service/s00" not in titles[0]
+    )

@@ -82,3 +82,11 @@ def test_unknown_lessons_and_blocks_are_not_found(client):
     assert client.post(f"/learn/{lesson.slug}/predict/nope/", {"guess": "1"}).status_code == 404
     assert client.post(f"/learn/99-none/predict/{block.id}/", {"guess": "1"}).status_code == 404
     assert client.get(f"/learn/{lesson.slug}/predict/{block.id}/").status_code == 405
+
+
+def test_a_guess_kept_as_typed_before_normalising_still_matches(client):
+    lesson, block = predicts(numeric=True)
+    commit(client, lesson, block, "1")  # makes the session; then the old row is rewritten
+    Prediction.objects.update(guess=f"{float(block.answer.value)!r}")  # e.g. "2.0"
+    page = client.get(f"/learn/{lesson.slug}/").content.decode()
+    assert "(right)" in section_of(page, block)
