@@ -1,8 +1,9 @@
 """A real Daphne serving ClusterLab on its own SQLite file, as a subprocess.
 
-Used by the session server of the browser tests and by the kill -9 test. The first start
-binds port 0 (no race for a free port) and reads the port Daphne logs; later starts
-reuse it, so a page can reconnect to a restarted server.
+Used by the session server of the browser tests, by the kill -9 test and by the
+playground benchmarks (bench/playground_server.py). The first start binds port 0 (no race
+for a free port) and reads the port Daphne logs; later starts reuse it, so a page can
+reconnect to a restarted server. Failures raise ServerError with the server's log tail.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
+
+
+class ServerError(RuntimeError):
+    """The server did not migrate, start or answer; the message carries its log tail."""
 
 
 def server_env(db_path: Path) -> dict[str, str]:
@@ -44,8 +47,13 @@ def _die_with_parent() -> None:
 
 
 class DaphneServer:
-    def __init__(self, db_path: Path, log_path: Path) -> None:
-        self.env = server_env(db_path)
+    def __init__(
+        self, db_path: Path, log_path: Path, entry: str = "daphne", env: dict | None = None
+    ) -> None:
+        """`entry`: the module run as Daphne (a benchmark's traced one); `env`: extra
+        variables for the server process."""
+        self.env = {**server_env(db_path), **(env or {})}
+        self.entry = entry
         self.log_path = log_path
         self.port = 0
         self.proc: subprocess.Popen | None = None
@@ -65,7 +73,7 @@ class DaphneServer:
             timeout=120,
         )
         if done.returncode != 0:
-            pytest.fail(f"manage.py migrate failed:\n{done.stdout}\n{done.stderr}")
+            raise ServerError(f"manage.py migrate failed:\n{done.stdout}\n{done.stderr}")
 
     def start(self, log_path: Path | None = None) -> str:
         """Start (or restart) and wait until it answers; returns the base URL."""
@@ -74,7 +82,7 @@ class DaphneServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+                [sys.executable, "-m", self.entry, "-b", "127.0.0.1", "-p", str(self.port)]
                 + ["tests.e2e.asgi:application"],
                 cwd=REPO,
                 env=self.env,
@@ -99,7 +107,9 @@ class DaphneServer:
         port = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                pytest.fail(f"Daphne exited with code {self.proc.returncode}:\n{self.log_tail()}")
+                raise ServerError(
+                    f"Daphne exited with code {self.proc.returncode}:\n{self.log_tail()}"
+                )
             if port is None:
                 log = self.log_path.read_text("utf-8", errors="replace")
                 match = re.search(r"Listening on TCP address 127\.0\.0\.1:(\d+)", log)
@@ -113,7 +123,12 @@ class DaphneServer:
                 except (urllib.error.URLError, ConnectionError, TimeoutError):
                     pass
             time.sleep(0.05)
-        pytest.fail(f"Daphne did not answer within {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
+        raise ServerError(f"Daphne did not answer within {START_TIMEOUT:.0f} s:\n{self.log_tail()}")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (from /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def kill_hard(self) -> None:
         """SIGKILL to the server's process group: no shutdown handler, no final save."""
