@@ -29,18 +29,8 @@ from playwright.sync_api import sync_playwright
 
 from bench.common import machine
 from bench.playground_server import DaphneServer
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("CLUSTERLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/conftest.py, which explains the networking flags
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 UPDATE_TARGET_MS = 10.0
 LONG_TASK_MS = 50.0
 

@@ -36,25 +36,13 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.server import REPO, DaphneServer
 
 ARTIFACTS = REPO / "test-artifacts"
 FAILURES = ARTIFACTS / "failures"
 SERVER_LOG = ARTIFACTS / "e2e-server.log"
 
-CHROMIUM = os.environ.get("CLUSTERLAB_CHROMIUM", "/usr/bin/chromium")
-# The background-networking flags matter here: without them Chromium phones home at
-# start-up, and on a machine without internet those refused connections are noisy.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {
