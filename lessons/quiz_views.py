@@ -45,20 +45,23 @@ def add_solution(state: dict, question) -> None:
         state.update(explanation=question.explanation, explanation_open=True)
 
 
-def _question(slug: str, question_id: str):
+def question_or_404(slug: str, question_id: str, *, task: bool = False):
+    """(lesson, question); a task is asked for from its own page (graded on a cluster of its
+    own), any other question from the quiz's form: the wrong kind is a 404 too."""
+    wanted = "task" if task else "question"
     try:
         lesson = course().lesson(slug)
         question = lesson.quiz.question(question_id)
     except (KeyError, StopIteration):
-        raise Http404("No such question") from None
-    if question.type == "task":  # graded on a cluster of its own: not a form answer
-        raise Http404("No such question")
+        raise Http404(f"No such {wanted}") from None
+    if (question.type == "task") != task:
+        raise Http404(f"No such {wanted}")
     return lesson, question
 
 
 @require_POST
 def answer(request, slug: str, question_id: str):
-    lesson, question = _question(slug, question_id)
+    lesson, question = question_or_404(slug, question_id)
     key = learner_key(request)
     feedback, valid, correct = "", True, None
     if request.POST.get("show") == "solution":

@@ -9,14 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .learner import alearner_key
-from .quiz_views import _question, question_state
+from .quiz_views import question_or_404, question_state
 from .scenario_run import run_scenario
 from .task_views import GRADER
 
 
 @require_POST
 async def verify(request, slug: str, question_id: str):
-    lesson, question = _question(slug, question_id)
+    lesson, question = question_or_404(slug, question_id)
     if question.type != "numeric" or not question.check:
         raise Http404("This question has no scenario to run")
     learner = await alearner_key(request, create=False)

@@ -21,22 +21,10 @@ from cluster_sim.views import cluster_context, too_many
 
 from . import grading
 from .clusters import own_cluster
-from .course_cache import course
 from .learner import alearner_key
 from .models import QuizAttempt
 from .quiz_adapter import as_grading_dict
-from .quiz_views import add_solution, question_state
-
-
-def _task(slug: str, question_id: str):
-    try:
-        lesson = course().lesson(slug)
-        question = lesson.quiz.question(question_id)
-    except (KeyError, StopIteration):
-        raise Http404("No such task") from None
-    if question.type != "task":
-        raise Http404("No such task")
-    return lesson, question
+from .quiz_views import add_solution, question_or_404, question_state
 
 
 def task_sandbox_name(slug: str, question_id: str) -> str:
@@ -50,7 +38,7 @@ def task_state(learner: str | None, lesson, question) -> dict:
 
 @require_GET
 async def task_page(request, slug: str, question_id: str):
-    lesson, question = _task(slug, question_id)
+    lesson, question = question_or_404(slug, question_id, task=True)
     record = await own_cluster(request, task_sandbox_name(slug, question_id), question.cluster)
     if record is None:
         return too_many(request)
@@ -91,7 +79,7 @@ async def _grade_copy(record, question):
 
 @require_POST
 async def check_task(request, slug: str, question_id: str):
-    lesson, question = _task(slug, question_id)
+    lesson, question = question_or_404(slug, question_id, task=True)
     key = request.session.session_key
     name = task_sandbox_name(slug, question_id)
     record = await database_sync_to_async(sandboxes.find_lesson_sandbox)(key, name) if key else None
